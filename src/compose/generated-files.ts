@@ -1,0 +1,22 @@
+import { FileBase, IResolver, Project } from 'projen';
+
+/**
+ * A read-only generated text file whose first line is projen's "do not edit" marker as a `#`
+ * comment (env files and Python configuration both use `#`). The body is rendered lazily.
+ */
+export class CommentedTextFile extends FileBase {
+  constructor(project: Project, filePath: string, private readonly render: () => string[] | undefined) {
+    super(project, filePath, { readonly: true });
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string | undefined {
+    const lines = this.render();
+    if (lines === undefined) return undefined;
+    return [...(this.marker ? [`# ${this.marker}`] : []), ...lines, ''].join('\n');
+  }
+}
+
+/** `KEY=value` lines, sorted by key; values are checked to be single-line when the model is built. */
+export function envLines(vars: Readonly<Record<string, string>>): string[] {
+  return Object.keys(vars).sort().map((k) => `${k}=${vars[k]}`);
+}

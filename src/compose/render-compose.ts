@@ -1,0 +1,200 @@
+import { NETBOX_NETWORK, NETBOX_PORT, NETBOX_DB, SERVICES, StackModel } from '../model/stack-model';
+import { NETBOX_EXTRA_CONFIG_MOUNT, NETBOX_EXTRA_CONFIG_NAME, renderNetboxExtraConfig } from '../netbox/netbox-settings';
+import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
+import { SECRET_NAMES } from '../secrets/secret-specs';
+import { renderTraefikLabels } from '../traefik/traefik-labels';
+
+/** Paths of the generated files, relative to the deployment root. */
+export const FILES = {
+  compose: 'compose.yaml',
+  pomeriumConfig: 'pomerium/config.yaml',
+  netboxEnv: 'env/netbox.env',
+  postgresEnv: 'env/postgres.env',
+  netboxExtraConfig: `netbox/${NETBOX_EXTRA_CONFIG_NAME}`,
+  secrets: '.env',
+  appEnv: (app: string) => `env/${app}.env`,
+} as const;
+
+export type ComposeObject = Record<string, any>;
+
+/** `${NAME:?...}`: Compose refuses to start when the secret is missing or empty. */
+export function secretRef(name: string): string {
+  const hint = name === SECRET_NAMES.idpClientSecret
+    ? 'paste the IdP client secret into .env'
+    : 'run npx projen to create it in .env';
+  return `\${${name}:?${hint}}`;
+}
+
+const RESTART = 'unless-stopped';
+
+/**
+ * The Compose file for `docker compose` (Compose spec, no obsolete `version:`), derived from the
+ * model. NetBox and its data services sit on an internal network; only Pomerium also joins the
+ * external Traefik network and carries Traefik labels.
+ */
+export function renderCompose(model: StackModel): ComposeObject {
+  const { release } = model.netbox;
+  const services: ComposeObject = {};
+
+  services[SERVICES.pomerium] = {
+    image: model.pomerium.image,
+    restart: RESTART,
+    environment: {
+      COOKIE_SECRET: secretRef(SECRET_NAMES.cookie),
+      SHARED_SECRET: secretRef(SECRET_NAMES.shared),
+      IDP_CLIENT_SECRET: secretRef(SECRET_NAMES.idpClientSecret),
+    },
+    volumes: [`./${FILES.pomeriumConfig}:${POMERIUM_CONFIG_PATH}:ro`],
+    networks: [model.traefik.network, NETBOX_NETWORK, ...model.apps.map((a) => a.network)],
+    labels: renderTraefikLabels(model),
+    healthcheck: { test: ['CMD', 'pomerium', 'health'], start_period: '30s', interval: '15s', timeout: '5s' },
+    depends_on: { [SERVICES.netbox]: { condition: 'service_started' } },
+  };
+
+  const netboxVolumes = ['netbox-media-files:/opt/netbox/netbox/media'];
+  if (release.reportsAndScriptsVolumes) {
+    netboxVolumes.push('netbox-reports-files:/opt/netbox/netbox/reports', 'netbox-scripts-files:/opt/netbox/netbox/scripts');
+  }
+  if (renderNetboxExtraConfig(model)) netboxVolumes.push(`./${FILES.netboxExtraConfig}:${NETBOX_EXTRA_CONFIG_MOUNT}:ro`);
+  const netboxEnvironment: Record<string, string> = {
+    DB_PASSWORD: secretRef(SECRET_NAMES.db),
+    REDIS_PASSWORD: secretRef(SECRET_NAMES.redis),
+    REDIS_CACHE_PASSWORD: secretRef(SECRET_NAMES.redisCache),
+    SECRET_KEY: secretRef(SECRET_NAMES.secretKey),
+    ...(release.apiTokenPepper ? { API_TOKEN_PEPPER_1: secretRef(SECRET_NAMES.pepper) } : {}),
+  };
+  const netboxBase = {
+    image: `netboxcommunity/netbox:${release.tag}`,
+    restart: RESTART,
+    user: release.containerUser,
+    env_file: [FILES.netboxEnv],
+    environment: netboxEnvironment,
+    volumes: netboxVolumes,
+    networks: [NETBOX_NETWORK],
+  };
+  services[SERVICES.netbox] = {
+    ...netboxBase,
+    depends_on: {
+      [SERVICES.postgres]: { condition: 'service_healthy' },
+      [SERVICES.redis]: { condition: 'service_healthy' },
+      [SERVICES.redisCache]: { condition: 'service_healthy' },
+    },
+    // First boot runs every migration; 90 s (netbox-docker's value) is often too short.
+    healthcheck: {
+      test: ['CMD-SHELL', `curl -f http://localhost:${NETBOX_PORT}/login/ || exit 1`],
+      start_period: '300s',
+      timeout: '3s',
+      interval: '15s',
+    },
+  };
+  // The worker's command replaces the image's entrypoint script, so it must wait for the web
+  // container to have migrated the database.
+  services[SERVICES.worker] = {
+    ...netboxBase,
+    command: ['/opt/netbox/venv/bin/python', '/opt/netbox/netbox/manage.py', 'rqworker'],
+    depends_on: { [SERVICES.netbox]: { condition: 'service_healthy' } },
+    healthcheck: processHealthcheck('rqworker'),
+  };
+  if (release.housekeeping) {
+    services[SERVICES.housekeeping] = {
+      ...netboxBase,
+      command: ['/opt/netbox/housekeeping.sh'],
+      depends_on: { [SERVICES.netbox]: { condition: 'service_healthy' } },
+      healthcheck: processHealthcheck('housekeeping'),
+    };
+  }
+
+  services[SERVICES.postgres] = {
+    image: release.postgresImage,
+    restart: RESTART,
+    env_file: [FILES.postgresEnv],
+    environment: { POSTGRES_PASSWORD: secretRef(SECRET_NAMES.db) },
+    volumes: [`netbox-postgres-data:${release.postgresDataPath}`],
+    networks: [NETBOX_NETWORK],
+    healthcheck: {
+      test: ['CMD-SHELL', 'pg_isready -q -t 2 -d $$POSTGRES_DB -U $$POSTGRES_USER'],
+      start_period: '20s',
+      timeout: '30s',
+      interval: '10s',
+      retries: 5,
+    },
+  };
+  services[SERVICES.redis] = redisService(model, SECRET_NAMES.redis, 'netbox-redis-data', true);
+  services[SERVICES.redisCache] = redisService(model, SECRET_NAMES.redisCache, 'netbox-redis-cache-data', false);
+
+  for (const app of model.apps) {
+    services[app.name] = {
+      image: app.image,
+      restart: RESTART,
+      ...(Object.keys(app.environment).length > 0 ? { env_file: [FILES.appEnv(app.name)] } : {}),
+      networks: [app.network],
+    };
+  }
+
+  const networks: ComposeObject = {
+    [NETBOX_NETWORK]: { internal: true },
+    // A fixed name: Compose would otherwise prefix it with the project name.
+    [model.traefik.network]: { external: true, name: model.traefik.network },
+  };
+  for (const app of model.apps) networks[app.network] = { internal: true };
+
+  const volumeNames = ['netbox-media-files', 'netbox-postgres-data', 'netbox-redis-data', 'netbox-redis-cache-data',
+    ...(release.reportsAndScriptsVolumes ? ['netbox-reports-files', 'netbox-scripts-files'] : [])].sort();
+  const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
+
+  return applyOverrides({ name: model.projectName, services, networks, volumes }, model.composeOverrides);
+}
+
+function processHealthcheck(processName: string): ComposeObject {
+  return {
+    test: ['CMD-SHELL', `ps -aux | grep -v grep | grep -q ${processName} || exit 1`],
+    start_period: '20s',
+    timeout: '3s',
+    interval: '15s',
+  };
+}
+
+function redisService(model: StackModel, passwordVar: string, volume: string, appendOnly: boolean): ComposeObject {
+  const { redisServer, redisCli, redisImage } = model.netbox.release;
+  // `sh -c` so that $$REDIS_PASSWORD expands inside the container, not from the compose file.
+  const server = `${redisServer}${appendOnly ? ' --appendonly yes' : ''} --requirepass $$REDIS_PASSWORD`;
+  return {
+    image: redisImage,
+    restart: RESTART,
+    command: ['sh', '-c', server],
+    environment: { REDIS_PASSWORD: secretRef(passwordVar) },
+    volumes: [`${volume}:/data`],
+    networks: [NETBOX_NETWORK],
+    healthcheck: {
+      test: ['CMD-SHELL', `[ "$$(${redisCli} --no-auth-warning -a "$$REDIS_PASSWORD" ping)" = 'PONG' ]`],
+      start_period: '5s',
+      timeout: '3s',
+      interval: '1s',
+      retries: 5,
+    },
+  };
+}
+
+/**
+ * Merges `composeOverrides` (dot paths, `\.` for a literal dot) into the rendered object.
+ * `null` deletes the key.
+ */
+export function applyOverrides(obj: ComposeObject, overrides: Readonly<Record<string, unknown>>): ComposeObject {
+  for (const [path, value] of Object.entries(overrides)) {
+    const keys = path.split(/(?<!\\)\./).map((k) => k.replace(/\\\./g, '.'));
+    let node: any = obj;
+    for (const key of keys.slice(0, -1)) {
+      if (typeof node[key] !== 'object' || node[key] === null || Array.isArray(node[key])) node[key] = {};
+      node = node[key];
+    }
+    const last = keys[keys.length - 1];
+    if (value === null) delete node[last];
+    else node[last] = value;
+  }
+  return obj;
+}
+
+/** The NetBox env file and the Postgres env file (no secrets). */
+export function renderPostgresEnv(): Record<string, string> {
+  return { POSTGRES_DB: NETBOX_DB, POSTGRES_USER: NETBOX_DB };
+}

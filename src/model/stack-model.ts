@@ -1,0 +1,365 @@
+import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, RemoteAuthEnvSupport, netboxAtLeast } from '../netbox/netbox-releases';
+import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
+import { claimHeader, metaKey } from './identity-headers';
+import { DeclarationProblems } from './problems';
+import {
+  checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkHttpsUrl,
+  checkPort, checkToken, checkTraefikName, checkUnique,
+} from './validators';
+import { IDP_PRESETS, IdpProvider } from '../pomerium/idp-provider';
+import { Criteria, Policy } from '../pomerium/policy';
+import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
+
+/** Service names of the stack: one place, every file derives from them. */
+export const SERVICES = {
+  pomerium: 'pomerium',
+  netbox: 'netbox',
+  worker: 'netbox-worker',
+  housekeeping: 'netbox-housekeeping',
+  postgres: 'postgres',
+  redis: 'redis',
+  redisCache: 'redis-cache',
+} as const;
+
+/** The port netbox-docker's web server listens on inside the container. */
+export const NETBOX_PORT = 8080;
+/** The network NetBox and its data services share; internal, so nothing outside Docker reaches it. */
+export const NETBOX_NETWORK = 'netbox';
+/** The NetBox database and role name. */
+export const NETBOX_DB = 'netbox';
+
+export const DEFAULTS = {
+  domain: 'netbox.example.org',
+  traefikNetwork: 'traefik-proxy',
+  traefikCertResolver: 'le',
+  traefikEntrypoint: 'websecure',
+  pomeriumPort: 8080,
+  pomeriumImage: 'pomerium/pomerium:v0.33.1',
+  idpProvider: IdpProvider.OIDC,
+  placeholderIdpUrl: 'https://idp.example.org',
+  placeholderClientId: 'replace-with-your-client-id',
+  userClaim: 'email',
+  groupsClaim: 'groups',
+} as const;
+
+/** Ports Pomerium uses itself inside its container (internal gRPC, health checks). */
+const POMERIUM_RESERVED_PORTS = [5443, 28080];
+
+/** A Pomerium route and the Traefik router in front of it. */
+export interface RouteModel {
+  /** Traefik router / service name. */
+  readonly routerName: string;
+  readonly host: string;
+  readonly from: string;
+  readonly to: string;
+  readonly passIdentityHeaders: boolean;
+  /** Rendered PPL. */
+  readonly policy: readonly unknown[];
+}
+
+export interface AppModel {
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  readonly host: string;
+  readonly network: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** How the user's identity travels from Pomerium to NetBox. */
+export interface IdentityModel {
+  /** claim name → header name Pomerium sets (`jwt_claims_headers`, map form). */
+  readonly claimHeaders: Readonly<Record<string, string>>;
+  /** Header carrying the NetBox user name, and its Django META key. */
+  readonly userHeader: string;
+  readonly userMetaKey: string;
+  /** Set when group sync is on. */
+  readonly groupHeader?: string;
+  readonly groupMetaKey?: string;
+}
+
+export interface NetboxModel {
+  readonly release: NetboxRelease;
+  readonly groupSync: boolean;
+  readonly superusers: readonly string[];
+  readonly superuserGroups: readonly string[];
+  readonly defaultGroups: readonly string[];
+  readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly logoutRedirectUrl: string;
+}
+
+/** The whole deployment as plain, validated data. Every generated file is rendered from it. */
+export interface StackModel {
+  readonly projectName: string;
+  readonly domain: string;
+  readonly publicUrl: string;
+  readonly authenticateHost: string;
+  readonly authenticateUrl: string;
+  readonly callbackUrl: string;
+  readonly idp: {
+    readonly provider: IdpProvider;
+    readonly providerUrl?: string;
+    readonly clientId: string;
+  };
+  readonly traefik: {
+    readonly network: string;
+    readonly certResolver: string;
+    readonly entrypoint: string;
+  };
+  readonly pomerium: {
+    readonly image: string;
+    readonly port: number;
+  };
+  readonly identity: IdentityModel;
+  readonly netbox: NetboxModel;
+  readonly routes: readonly RouteModel[];
+  readonly apps: readonly AppModel[];
+  readonly secrets: readonly SecretSpec[];
+  readonly swarm: boolean;
+  readonly composeOverrides: Readonly<Record<string, unknown>>;
+  readonly allowBypass: boolean;
+  readonly allowPostgresUpgrade: boolean;
+  /** Printed at every synthesis. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Validates the options and derives the model. Collects every problem and throws once, so
+ * nothing is written for a bad declaration.
+ */
+export function buildStackModel(options: NetboxPomeriumProjectOptions): StackModel {
+  const p = new DeclarationProblems();
+  const warnings: string[] = [];
+
+  const projectName = composeProjectName(options.name);
+  checkDockerName(p, 'name', projectName);
+
+  const domain = options.domain ?? DEFAULTS.domain;
+  checkHost(p, 'domain', domain);
+  const authenticateHost = options.authenticateHost ?? domain;
+  checkHost(p, 'authenticateHost', authenticateHost);
+
+  // Identity provider.
+  const provider = options.idpProvider ?? DEFAULTS.idpProvider;
+  const preset = IDP_PRESETS[provider];
+  if (!preset) {
+    p.add('idpProvider', 'is not a known identity provider', provider, `Use one of: ${Object.values(IdpProvider).join(', ')}.`);
+  }
+  let providerUrl = options.idpProviderUrl;
+  if (providerUrl === undefined && options.idpTenant !== undefined) {
+    if (preset?.urlFromTenant) {
+      checkToken(p, 'idpTenant', options.idpTenant, preset.tenantMeaning ?? 'tenant');
+      providerUrl = preset.urlFromTenant(options.idpTenant);
+    } else {
+      p.add('idpTenant', `means nothing for the ${provider} provider`, options.idpTenant, 'Remove it, or set idpProviderUrl.');
+    }
+  }
+  providerUrl ??= preset?.fixedUrl;
+  if (providerUrl === undefined && preset?.needsUrl) {
+    providerUrl = DEFAULTS.placeholderIdpUrl;
+    warnings.push(`idpProviderUrl is not set: using the placeholder ${providerUrl}. Set idpProviderUrl`
+      + (preset.tenantMeaning ? ` or idpTenant (${preset.tenantMeaning})` : '') + ' in .projenrc.ts.');
+  }
+  if (providerUrl !== undefined) checkHttpsUrl(p, options.idpProviderUrl !== undefined ? 'idpProviderUrl' : 'idpTenant', providerUrl);
+  const clientId = options.idpClientId ?? DEFAULTS.placeholderClientId;
+  if (options.idpClientId === undefined) {
+    warnings.push(`idpClientId is not set: using the placeholder "${clientId}". Set it to the client id of your IdP app registration.`);
+  }
+  checkToken(p, 'idpClientId', clientId, 'client id');
+  warnings.push(...(preset?.warnings ?? []));
+
+  // Traefik.
+  const traefik = {
+    network: options.traefikNetwork ?? DEFAULTS.traefikNetwork,
+    certResolver: options.traefikCertResolver ?? DEFAULTS.traefikCertResolver,
+    entrypoint: options.traefikEntrypoint ?? DEFAULTS.traefikEntrypoint,
+  };
+  checkDockerName(p, 'traefikNetwork', traefik.network);
+  checkTraefikName(p, 'traefikCertResolver', traefik.certResolver);
+  checkTraefikName(p, 'traefikEntrypoint', traefik.entrypoint);
+
+  // Pomerium.
+  const pomerium = {
+    image: options.pomeriumImage ?? DEFAULTS.pomeriumImage,
+    port: options.pomeriumPort ?? DEFAULTS.pomeriumPort,
+  };
+  checkPinnedImage(p, 'pomeriumImage', pomerium.image);
+  if (checkPort(p, 'pomeriumPort', pomerium.port) && POMERIUM_RESERVED_PORTS.includes(pomerium.port)) {
+    p.add('pomeriumPort', 'conflicts with a port Pomerium uses itself', pomerium.port,
+      `Choose another port; ${POMERIUM_RESERVED_PORTS.join(' and ')} are taken inside the Pomerium container.`);
+  }
+
+  // NetBox release and identity.
+  const tag = options.netboxVersion ?? DEFAULT_NETBOX_TAG;
+  const release = findNetboxRelease(tag);
+  if (!release) {
+    p.add('netboxVersion', 'is not a supported netbox-docker image tag', tag,
+      `Use one of: ${NETBOX_RELEASES.map((r) => r.tag).join(', ')}.`);
+  }
+  const superusers = options.superusers ?? [];
+  superusers.forEach((u, i) => checkEmail(p, `superusers[${i}]`, u));
+  const superuserGroups = options.superuserGroups ?? [];
+  superuserGroups.forEach((g, i) => checkToken(p, `superuserGroups[${i}]`, g, 'group id'));
+  const defaultGroups = options.defaultGroups ?? [];
+  defaultGroups.forEach((g, i) => checkToken(p, `defaultGroups[${i}]`, g, 'group name'));
+  const groupSync = superusers.length > 0 || superuserGroups.length > 0;
+  if (groupSync && defaultGroups.length > 0) {
+    warnings.push('defaultGroups has no effect: superusers/superuserGroups turn on NetBox group sync, which takes groups from the IdP instead.');
+  }
+
+  const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
+  if (groupSync) claimHeaders[DEFAULTS.groupsClaim] = claimHeader(DEFAULTS.groupsClaim);
+  const identity: IdentityModel = {
+    claimHeaders,
+    userHeader: claimHeaders[DEFAULTS.userClaim],
+    userMetaKey: metaKey(claimHeaders[DEFAULTS.userClaim]),
+    groupHeader: groupSync ? claimHeaders[DEFAULTS.groupsClaim] : undefined,
+    groupMetaKey: groupSync ? metaKey(claimHeaders[DEFAULTS.groupsClaim]) : undefined,
+  };
+
+  const extraEnvironment = options.netboxEnvironment ?? {};
+  for (const [name, value] of Object.entries(extraEnvironment)) {
+    checkEnvName(p, `netboxEnvironment.${name}`, name);
+    checkEnvValue(p, `netboxEnvironment.${name}`, value);
+  }
+
+  const publicUrl = `https://${domain}`;
+  const authenticateUrl = `https://${authenticateHost}`;
+
+  // Policy: the allowed* flags (any match) plus the full policy.
+  const basePolicy = declaredPolicy(p, '', options);
+  if (basePolicy.isEmpty) {
+    warnings.push('The policy is empty, so Pomerium lets nobody in. Set allowedDomains, allowedEmails, allowedGroups or policy in .projenrc.ts.');
+  }
+  const routes: RouteModel[] = [];
+  const routerBase = routerName(projectName);
+  routes.push({
+    routerName: routerBase,
+    host: domain,
+    from: publicUrl,
+    to: `http://${SERVICES.netbox}:${NETBOX_PORT}`,
+    passIdentityHeaders: true,
+    policy: basePolicy._render(p, 'policy'),
+  });
+
+  // Other protected apps.
+  const apps: AppModel[] = [];
+  (options.apps ?? []).forEach((app, i) => {
+    const path = `apps[${i}]`;
+    checkDockerName(p, `${path}.name`, app.name);
+    checkPinnedImage(p, `${path}.image`, app.image);
+    checkPort(p, `${path}.port`, app.port);
+    checkHost(p, `${path}.host`, app.host);
+    for (const [name, value] of Object.entries(app.environment ?? {})) {
+      checkEnvName(p, `${path}.environment.${name}`, name);
+      checkEnvValue(p, `${path}.environment.${name}`, value);
+    }
+    const appPolicy = app.policy ?? basePolicy;
+    apps.push({
+      name: app.name,
+      image: app.image,
+      port: app.port,
+      host: app.host,
+      network: `${app.name}-internal`,
+      environment: app.environment ?? {},
+    });
+    routes.push({
+      routerName: `${routerBase}-${app.name}`,
+      host: app.host,
+      from: `https://${app.host}`,
+      to: `http://${app.name}:${app.port}`,
+      passIdentityHeaders: app.passIdentityHeaders ?? true,
+      policy: appPolicy._render(p, app.policy ? `${path}.policy` : 'policy'),
+    });
+  });
+  checkUnique(p, [['domain', domain], ...apps.map((a, i) => [`apps[${i}].host`, a.host] as const)], 'host',
+    'Give every app its own host name.');
+  if (authenticateHost !== domain) {
+    checkUnique(p, [['authenticateHost', authenticateHost], ...apps.map((a, i) => [`apps[${i}].host`, a.host] as const)],
+      'host', 'The authenticate host serves only Pomerium; give the app another host.');
+  }
+  checkUnique(p, [...Object.values(SERVICES).map((s) => [`(service ${s})`, s] as const),
+    ...apps.map((a, i) => [`apps[${i}].name`, a.name] as const)], 'name', 'Rename the app; the generated services already use this name.');
+
+  p.throwIfAny();
+  const netboxRelease = release!;
+
+  return {
+    projectName,
+    domain,
+    publicUrl,
+    authenticateHost,
+    authenticateUrl,
+    callbackUrl: `${authenticateUrl}/oauth2/callback`,
+    idp: { provider, providerUrl, clientId },
+    traefik,
+    pomerium,
+    identity,
+    netbox: {
+      release: netboxRelease,
+      groupSync,
+      superusers,
+      superuserGroups,
+      defaultGroups,
+      extraEnvironment,
+      // NetBox's own logout would be undone by the next request's header: end the Pomerium session.
+      logoutRedirectUrl: `${publicUrl}/.pomerium/sign_out`,
+    },
+    routes,
+    apps,
+    secrets: secretSpecsFor(netboxRelease),
+    swarm: options.swarm ?? false,
+    composeOverrides: options.composeOverrides ?? {},
+    allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
+    allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
+    warnings,
+  };
+}
+
+/** The policy from the `allowed*` options (any match) plus `policy`. */
+function declaredPolicy(p: DeclarationProblems, prefix: string, options: NetboxPomeriumProjectOptions): Policy {
+  const criteria: Criteria[] = [];
+  (options.allowedDomains ?? []).forEach((d, i) => {
+    if (checkDomainName(p, `${prefix}allowedDomains[${i}]`, d)) criteria.push(Criteria.domain(d));
+  });
+  (options.allowedGroups ?? []).forEach((g, i) => {
+    if (checkToken(p, `${prefix}allowedGroups[${i}]`, g, 'group id')) criteria.push(Criteria.groups(g));
+  });
+  (options.allowedEmails ?? []).forEach((e, i) => {
+    if (checkEmail(p, `${prefix}allowedEmails[${i}]`, e)) criteria.push(Criteria.email(e));
+  });
+  const fromFlags = criteria.length > 0 ? [Policy.allow(Criteria.or(...criteria))] : [];
+  return Policy.combine(...fromFlags, ...(options.policy ? [options.policy] : []));
+}
+
+/** Compose project names are lower-case; npm scopes and odd characters are dropped. */
+export function composeProjectName(name: string): string {
+  return String(name ?? '').replace(/^@[^/]+\//, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '');
+}
+
+function routerName(projectName: string): string {
+  return projectName.replace(/[^a-z0-9-]/g, '-');
+}
+
+/** Pinned means an explicit tag or digest that is not `latest`. */
+function checkPinnedImage(p: DeclarationProblems, path: string, image: string): void {
+  const tag = /^[^\s@]+?(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:[a-f0-9]{64})?$/.exec(image ?? '');
+  if (!tag || (!tag[1] && !tag[2]) || tag[1] === 'latest') {
+    p.add(path, 'is not a pinned image', image, 'Name an explicit version tag or digest, e.g. "grafana/grafana:11.3.0"; never "latest".');
+  }
+}
+
+/** Whether netbox-docker reads this REMOTE_AUTH setting from the environment for this release. */
+export function remoteAuthFromEnv(release: NetboxRelease): boolean {
+  return release.remoteAuthEnv === RemoteAuthEnvSupport.FULL;
+}
+
+/** Whether NetBox supports user e-mail/name headers (3.4.9+) and auto-created groups (3.5.2+). */
+export function netboxFeatures(release: NetboxRelease) {
+  return {
+    userEmailHeader: netboxAtLeast(release, 3, 5),
+    autoCreateGroups: netboxAtLeast(release, 3, 6),
+    staffSettings: !netboxAtLeast(release, 4, 5),
+    djangoCsrfOriginsWithScheme: netboxAtLeast(release, 3, 2),
+  };
+}

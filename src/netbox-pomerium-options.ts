@@ -1,0 +1,206 @@
+import { typescript } from 'projen';
+import { IdpProvider } from './pomerium/idp-provider';
+import { Policy } from './pomerium/policy';
+
+/**
+ * Another web application protected by the same Pomerium, next to NetBox.
+ */
+export interface ProtectedAppOptions {
+  /** Compose service name of the app (also names its network and Traefik router). */
+  readonly name: string;
+  /** Pinned container image, e.g. `grafana/grafana:11.3.0`. */
+  readonly image: string;
+  /** The port the app listens on inside its container. */
+  readonly port: number;
+  /** Public host name users open; Traefik routes it to Pomerium, Pomerium to the app. */
+  readonly host: string;
+  /**
+   * Who may open the app.
+   * @default - the deployment's policy
+   */
+  readonly policy?: Policy;
+  /**
+   * Whether Pomerium sends the identity headers (the signed JWT and the claim headers) to the app.
+   * @default true
+   */
+  readonly passIdentityHeaders?: boolean;
+  /**
+   * Environment variables of the app (not secrets: they are committed).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * Options of a NetBox-behind-Pomerium deployment.
+ */
+export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProjectOptions {
+  /**
+   * Public host name of NetBox: the Traefik rule, the Pomerium route, NetBox's ALLOWED_HOSTS and
+   * CSRF origins all derive from it.
+   * @default "netbox.example.org"
+   * @featured
+   */
+  readonly domain: string;
+
+  /**
+   * Host of Pomerium's authenticate service; the IdP redirect URI is `https://<host>/oauth2/callback`.
+   * @default - the same host as `domain`
+   */
+  readonly authenticateHost?: string;
+
+  /**
+   * The identity provider users log in with.
+   * @default IdpProvider.OIDC
+   * @featured
+   */
+  readonly idpProvider?: IdpProvider;
+
+  /**
+   * The IdP's issuer URL (without `/.well-known/openid-configuration`).
+   * @default - derived from `idpTenant` or the provider's fixed URL; a placeholder with a warning otherwise
+   * @featured
+   */
+  readonly idpProviderUrl?: string;
+
+  /**
+   * The tenant the provider URL is built from: the Entra ID tenant id (azure), the org domain
+   * (okta), the tenant domain (auth0), the subdomain (onelogin), the user-pool id (cognito), the
+   * environment id (ping).
+   * @default - use `idpProviderUrl`
+   */
+  readonly idpTenant?: string;
+
+  /**
+   * The OAuth client id of the app registration. The client secret is never declared here: it goes
+   * into the git-ignored `.env` as `IDP_CLIENT_SECRET`.
+   * @default - a placeholder, with a warning at every synthesis
+   * @featured
+   */
+  readonly idpClientId?: string;
+
+  /**
+   * Allow users whose e-mail domain is one of these (any `allowed*` match is enough).
+   * @default - none
+   * @featured
+   */
+  readonly allowedDomains?: string[];
+
+  /**
+   * Allow these users by e-mail address.
+   * @default - none
+   * @featured
+   */
+  readonly allowedEmails?: string[];
+
+  /**
+   * Allow members of these IdP groups (Entra ID: group object ids).
+   * @default - none
+   * @featured
+   */
+  readonly allowedGroups?: string[];
+
+  /**
+   * A full Pomerium policy; its rules are added to those built from the `allowed*` options.
+   * @default - only the `allowed*` options; with none of them nobody is allowed
+   */
+  readonly policy?: Policy;
+
+  /**
+   * NetBox users (their e-mail, the user name NetBox sees) who become superusers at login. Turns
+   * on NetBox group sync.
+   * @default - none
+   */
+  readonly superusers?: string[];
+
+  /**
+   * IdP groups whose members become NetBox superusers at login. Turns on NetBox group sync.
+   * @default - none
+   */
+  readonly superuserGroups?: string[];
+
+  /**
+   * NetBox groups new users join (ignored by NetBox when group sync is on).
+   * @default - none
+   */
+  readonly defaultGroups?: string[];
+
+  /**
+   * External Docker network Traefik watches; only Pomerium joins it.
+   * @default "traefik-proxy"
+   */
+  readonly traefikNetwork?: string;
+
+  /**
+   * Traefik certificate resolver for the router's TLS.
+   * @default "le"
+   */
+  readonly traefikCertResolver?: string;
+
+  /**
+   * Traefik entrypoint the router listens on.
+   * @default "websecure"
+   */
+  readonly traefikEntrypoint?: string;
+
+  /**
+   * The netbox-docker image tag (`vX.Y-a.b.c`); it selects the whole compose layout of that release.
+   * @default "v4.7-5.1.1"
+   * @featured
+   */
+  readonly netboxVersion?: string;
+
+  /**
+   * Extra NetBox environment variables (not secrets: they are committed in `env/netbox.env`).
+   * @default - none
+   */
+  readonly netboxEnvironment?: Record<string, string>;
+
+  /**
+   * More web applications behind the same Pomerium.
+   * @default - none
+   */
+  readonly apps?: ProtectedAppOptions[];
+
+  /**
+   * The port Pomerium listens on inside its container (Traefik's load-balancer port).
+   * @default 8080
+   */
+  readonly pomeriumPort?: number;
+
+  /**
+   * Pinned Pomerium image.
+   * @default "pomerium/pomerium:v0.33.1"
+   */
+  readonly pomeriumImage?: string;
+
+  /**
+   * Overrides merged into the generated compose file, by dot path (e.g.
+   * `{ "services.netbox.environment.TZ": "Europe/Berlin" }`). A path segment that contains a dot
+   * is escaped as `\.`. The isolation checks run on the merged result.
+   * @default - none
+   */
+  readonly composeOverrides?: Record<string, any>;
+
+  /**
+   * DANGEROUS: allow declarations that let clients reach NetBox without passing Pomerium (a
+   * published port, a Traefik label, the proxy network). NetBox trusts the identity header, so
+   * anyone who reaches it directly can log in as anyone. Only for isolated test setups.
+   * @default false
+   */
+  readonly dangerouslyAllowNetboxBypassingPomerium?: boolean;
+
+  /**
+   * Allow a change of the Postgres major version or data path on a deployment whose compose file
+   * already names another one. The data must be dumped and restored (`npx projen backup` before,
+   * `npx projen restore` after).
+   * @default false
+   */
+  readonly allowPostgresUpgrade?: boolean;
+
+  /**
+   * Also emit a Docker Swarm stack file (`stack.yaml`) from the same model.
+   * @default false
+   */
+  readonly swarm?: boolean;
+}

@@ -1,0 +1,99 @@
+import * as path from 'path';
+import { javascript, typescript, YamlFile } from 'projen';
+import { CommentedTextFile, envLines } from './compose/generated-files';
+import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
+import { checkIsolation } from './model/isolation';
+import { checkPostgresUpgrade, previousPostgresLayout } from './model/postgres-guard';
+import { DeclarationProblems } from './model/problems';
+import { buildStackModel, SERVICES, StackModel } from './model/stack-model';
+import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
+import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
+import { renderPomeriumConfig } from './pomerium/pomerium-config';
+import { SecretsDotEnvFile } from './secrets/secrets-component';
+
+/**
+ * A NetBox deployment behind Pomerium and Traefik, generated from one typed declaration.
+ *
+ * Every file (compose.yaml, Pomerium's config, env files, Traefik labels) is derived from one
+ * validated model, so nothing can drift. Secrets live only in the git-ignored `.env`.
+ *
+ * @pjid netbox-pomerium
+ */
+export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
+  private declaration: NetboxPomeriumProjectOptions;
+  private stack: StackModel;
+  private composeObject: Record<string, any>;
+
+  constructor(options: NetboxPomeriumProjectOptions) {
+    // Validate before projen creates anything: a bad declaration writes nothing.
+    const stack = buildStackModel(options);
+    super({
+      ...options,
+      packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
+      projenrcTs: true,
+      // A deployment has no library code: no sample code, tests, linting or bundling.
+      sampleCode: false,
+      jest: false,
+      eslint: false,
+      prettier: false,
+      package: false,
+      release: false,
+      github: false,
+      depsUpgrade: false,
+      buildWorkflow: false,
+      pullRequestTemplate: false,
+      // TypeScript 7 (the native compiler) breaks ts-node, projen's default runner.
+      typescriptVersion: options.typescriptVersion ?? '~6.0.0',
+      devDeps: ['@types/node@^20', ...(options.devDeps ?? [])],
+    });
+    this.declaration = { ...options, apps: [...(options.apps ?? [])] };
+    this.stack = stack;
+    this.composeObject = this.renderAndCheck();
+
+    this.gitignore.exclude('/backups/');
+    new SecretsDotEnvFile(this, FILES.secrets, () => this.stack.secrets, () => this.stack.callbackUrl);
+
+    new YamlFile(this, FILES.compose, { obj: () => this.composeObject });
+    new YamlFile(this, FILES.pomeriumConfig, { obj: () => renderPomeriumConfig(this.stack) });
+    new CommentedTextFile(this, FILES.netboxEnv, () => envLines(netboxSettings(this.stack).env));
+    new CommentedTextFile(this, FILES.postgresEnv, () => envLines(renderPostgresEnv()));
+    new CommentedTextFile(this, FILES.netboxExtraConfig, () => renderNetboxExtraConfig(this.stack));
+    for (const app of this.stack.apps) this.addAppEnvFile(app.name);
+  }
+
+  /** Protects one more app behind Pomerium; validated like the `apps` option. */
+  public addApp(app: ProtectedAppOptions): void {
+    const declaration = { ...this.declaration, apps: [...(this.declaration.apps ?? []), app] };
+    this.stack = buildStackModel(declaration);
+    this.declaration = declaration;
+    this.composeObject = this.renderAndCheck();
+    this.addAppEnvFile(app.name);
+  }
+
+  public preSynthesize(): void {
+    super.preSynthesize();
+    // Checks against what is on disk run here, before any file is written.
+    const p = new DeclarationProblems();
+    const pg = this.composeObject.services[SERVICES.postgres];
+    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), {
+      image: pg.image, dataPath: String(pg.volumes[0]).split(':')[1],
+    }, this.stack.allowPostgresUpgrade);
+    p.throwIfAny();
+    for (const warning of this.stack.warnings) this.logger.warn(warning);
+  }
+
+  private renderAndCheck(): Record<string, any> {
+    const compose = renderCompose(this.stack);
+    const p = new DeclarationProblems();
+    checkIsolation(p, this.stack, compose);
+    p.throwIfAny();
+    return compose;
+  }
+
+  private addAppEnvFile(name: string): void {
+    new CommentedTextFile(this, FILES.appEnv(name), () => {
+      const app = this.stack.apps.find((a) => a.name === name);
+      return app && Object.keys(app.environment).length > 0 ? envLines(app.environment) : undefined;
+    });
+  }
+}

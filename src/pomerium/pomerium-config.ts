@@ -1,0 +1,40 @@
+import { StackModel } from '../model/stack-model';
+
+/** Where the generated config is mounted; the image's default arguments read this path. */
+export const POMERIUM_CONFIG_PATH = '/pomerium/config.yaml';
+
+/**
+ * Pomerium's config.yaml (all-in-one, behind Traefik). It holds no secret: the cookie secret,
+ * shared secret and IdP client secret reach the container as environment variables from `.env`.
+ *
+ * We mount a config file instead of the seed's base64 `ROUTES` variable: it is readable in a
+ * review, diffs line by line, and allows the map form of `jwt_claims_headers`, which lets us pick
+ * dash-only header names.
+ */
+export function renderPomeriumConfig(model: StackModel): Record<string, unknown> {
+  return {
+    // Traefik terminates TLS; Pomerium speaks plain HTTP on an explicit port (its default is :443
+    // even with insecure_server).
+    address: `:${model.pomerium.port}`,
+    insecure_server: true,
+    // Trust the one proxy in front (Traefik) so X-Forwarded-Proto stays https for NetBox.
+    xff_num_trusted_hops: 1,
+    authenticate_service_url: model.authenticateUrl,
+    idp_provider: model.idp.provider,
+    ...(model.idp.providerUrl ? { idp_provider_url: model.idp.providerUrl } : {}),
+    idp_client_id: model.idp.clientId,
+    jwt_claims_headers: invert(model.identity.claimHeaders),
+    routes: model.routes.map((route) => ({
+      from: route.from,
+      to: route.to,
+      pass_identity_headers: route.passIdentityHeaders,
+      preserve_host_header: true,
+      policy: route.policy,
+    })),
+  };
+}
+
+/** `jwt_claims_headers` map form: header name → claim. */
+function invert(claimToHeader: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(claimToHeader).map(([claim, header]) => [header, claim]));
+}

@@ -1,0 +1,27 @@
+import * as path from 'path';
+import { Component, Project } from 'projen';
+import { SecretSpec } from './secret-specs';
+import { ensureSecrets } from './secrets-dotenv';
+
+/** Keeps the git-ignored secrets file complete at every synthesis (never rewriting a value). */
+export class SecretsDotEnvFile extends Component {
+  constructor(
+    project: Project,
+    private readonly fileName: string,
+    private readonly specs: () => readonly SecretSpec[],
+    private readonly callbackUrl: () => string,
+  ) {
+    super(project);
+    project.gitignore.exclude(`/${fileName}`);
+  }
+
+  public synthesize(): void {
+    const result = ensureSecrets(path.join(this.project.outdir, this.fileName), this.specs());
+    if (result.created.length > 0) this.project.logger.info(`Created secrets in ${this.fileName}: ${result.created.join(', ')}`);
+    if (result.clientSecretMissing) {
+      this.project.logger.warn(`IDP_CLIENT_SECRET is not set: paste the client secret value into ${this.fileName} `
+        + `(IDP_CLIENT_SECRET='...'). Register ${this.callbackUrl()} as the redirect URI of your IdP app; `
+        + 'docker compose refuses to start until the secret is there.');
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Testing } from 'projen';
+import { parse } from 'yaml';
+import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
+
+/** The seed's deployment (shared/seed), as a declaration. */
+export const SEED: NetboxPomeriumProjectOptions = {
+  name: 'netbox',
+  defaultReleaseBranch: 'main',
+  domain: 'netbox.example.org',
+  idpProvider: IdpProvider.AZURE,
+  idpProviderUrl: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
+  idpClientId: '11111111-2222-3333-4444-555555555555',
+  allowedDomains: ['example.org'],
+  allowedGroups: ['62f8f72a-3e06-11ec-9bbc-0242ac130002'],
+  allowedEmails: ['user@example.com'],
+  traefikNetwork: 'traefik-proxy',
+  traefikCertResolver: 'le',
+  traefikEntrypoint: 'websecure',
+};
+
+export interface Synthesized {
+  /** Every file but the secrets file, by path. */
+  readonly files: Record<string, any>;
+  /** The git-ignored secrets file, kept out of `files` so no snapshot holds a secret. */
+  readonly dotenv: string;
+  readonly compose: any;
+  readonly pomerium: any;
+  /** env/<name>.env parsed into a map. */
+  env(name: string): Record<string, string>;
+}
+
+export function synth(overrides: Partial<NetboxPomeriumProjectOptions> = {}): Synthesized {
+  return synthProject(new NetboxPomeriumProject({ ...SEED, ...overrides }));
+}
+
+export function synthProject(project: NetboxPomeriumProject): Synthesized {
+  const all = Testing.synth(project);
+  const { ['.env']: dotenv, ...files } = all;
+  return {
+    files,
+    dotenv,
+    compose: parse(files['compose.yaml']),
+    pomerium: parse(files['pomerium/config.yaml']),
+    env: (name: string) => parseEnv(files[`env/${name}.env`]),
+  };
+}
+
+export function parseEnv(content: string | undefined): Record<string, string> {
+  if (content === undefined) throw new Error('no such env file');
+  return Object.fromEntries(content.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const i = l.indexOf('=');
+    return [l.slice(0, i), l.slice(i + 1)];
+  }));
+}
