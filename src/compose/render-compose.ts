@@ -142,7 +142,9 @@ export function renderCompose(model: StackModel): ComposeObject {
     ...(release.reportsAndScriptsVolumes ? ['netbox-reports-files', 'netbox-scripts-files'] : [])].sort();
   const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
 
-  return applyOverrides({ name: model.projectName, services, networks, volumes }, model.composeOverrides);
+  // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
+  // project name with `-p` instead, so volume names do not depend on the folder name.
+  return applyOverrides(structuredClone({ services, networks, volumes }), model.composeOverrides);
 }
 
 function processHealthcheck(processName: string): ComposeObject {

@@ -1,0 +1,104 @@
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
+import { createHash } from 'crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const E2E_DIR = path.join(REPO_ROOT, '.e2e');
+export const CONTEXT_FILE = path.join(E2E_DIR, 'context.json');
+export const PACKAGE_NAME = 'projen-netbox-pomerium';
+
+/** The seed's deployment as `projen new` flags. */
+export const SEED_FLAGS = [
+  '--domain', 'netbox.example.org',
+  '--idp-provider', 'azure',
+  '--idp-provider-url', 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
+  '--idp-client-id', '11111111-2222-3333-4444-555555555555',
+  '--allowed-domains', 'example.org',
+  '--allowed-groups', '62f8f72a-3e06-11ec-9bbc-0242ac130002',
+  '--allowed-emails', 'user@example.com',
+  '--traefik-network', 'traefik-proxy',
+  '--traefik-cert-resolver', 'le',
+  '--traefik-entrypoint', 'websecure',
+];
+
+export interface E2eContext {
+  /** The packed library. */
+  readonly tarball: string;
+  /** A deployment made by `projen new` with SEED_FLAGS (with node_modules). Never modify it. */
+  readonly seedDeployment: string;
+  /** What `projen new` printed. */
+  readonly newOutput: string;
+}
+
+export function e2eContext(): E2eContext {
+  return JSON.parse(readFileSync(CONTEXT_FILE, 'utf-8'));
+}
+
+/** Runs `projen new --from <packed library>` in a fresh directory. */
+export function projenNew(dir: string, tarball: string, flags: string[]): string {
+  return execFileSync('npx', ['-y', 'projen@0.103.25', 'new', '--from', `${PACKAGE_NAME}@file:${tarball}`, 'netbox-pomerium', '--no-git', ...flags], {
+    cwd: dir, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv(),
+  });
+}
+
+/**
+ * A private copy of the seed deployment (node_modules linked, not copied), as a git repository
+ * with everything committed.
+ */
+export function copySeedDeployment(): string {
+  const source = e2eContext().seedDeployment;
+  const dir = mkdtempSync(path.join(tmpdir(), 'nbp-deploy-'));
+  for (const entry of readdirSync(source)) {
+    if (entry === 'node_modules') symlinkSync(path.join(source, entry), path.join(dir, entry));
+    else cpSync(path.join(source, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true });
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, '-c', 'user.name=e2e', '-c', 'user.email=e2e@example.org', 'commit', '-qm', 'deployment');
+  return dir;
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf-8' });
+}
+
+/** `npx projen [task...]` in a deployment, without the post-synthesis npm install. */
+export function projen(dir: string, ...args: string[]): SpawnSyncReturns<string> {
+  return spawnSync('npx', ['projen', ...args], {
+    cwd: dir, encoding: 'utf-8', env: { ...cleanEnv(), PROJEN_DISABLE_POST: 'true' },
+  });
+}
+
+/** A hash of every file's path, mode and content below `dir` (node_modules and .git excluded). */
+export function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(path.join(dir, rel)).sort()) {
+      if (entry === 'node_modules' || entry === '.git') continue;
+      const relPath = path.join(rel, entry);
+      const stat = statSync(path.join(dir, relPath));
+      if (stat.isDirectory()) {
+        walk(relPath);
+      } else {
+        hash.update(`${relPath}\0${stat.mode}\0`);
+        hash.update(readFileSync(path.join(dir, relPath)));
+      }
+    }
+  };
+  walk('.');
+  return hash.digest('hex');
+}
+
+/** The test runner's environment less what would make projen think it runs under jest. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_ENV;
+  delete env.JEST_WORKER_ID;
+  return env;
+}
+
+export function exists(dir: string, file: string): boolean {
+  return existsSync(path.join(dir, file));
+}
