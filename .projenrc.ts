@@ -36,7 +36,7 @@ const project = new cdk.JsiiProject({
       testTimeout: 240_000,
     },
   },
-  gitignore: ['/.e2e/', '/example/'],
+  gitignore: ['/example/'],
   npmignoreEnabled: true,
 });
 

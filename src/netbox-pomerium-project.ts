@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { javascript, typescript, YamlFile } from 'projen';
+import { addComposeTasks } from './deployment/deployment-tasks';
 import { CommentedTextFile, envLines } from './compose/generated-files';
 import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
 import { checkIsolation } from './model/isolation';
@@ -59,6 +60,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     new CommentedTextFile(this, FILES.postgresEnv, () => envLines(renderPostgresEnv()));
     new CommentedTextFile(this, FILES.netboxExtraConfig, () => renderNetboxExtraConfig(this.stack));
     for (const app of this.stack.apps) this.addAppEnvFile(app.name);
+
+    addComposeTasks(this, this.stack);
   }
 
   /** Protects one more app behind Pomerium; validated like the `apps` option. */

@@ -5,8 +5,16 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const E2E_DIR = path.join(REPO_ROOT, '.e2e');
-export const CONTEXT_FILE = path.join(E2E_DIR, 'context.json');
+/**
+ * Each test run gets its own directory (set by the global setup and inherited by the workers), so
+ * runs side by side do not clobber each other's packed library and seed deployment.
+ */
+export function e2eDir(): string {
+  const dir = process.env.NBP_E2E_DIR;
+  if (!dir) throw new Error('NBP_E2E_DIR is not set: run the tests through jest, whose global setup prepares it');
+  return dir;
+}
+export const contextFile = () => path.join(e2eDir(), 'context.json');
 export const PACKAGE_NAME = 'projen-netbox-pomerium';
 
 /** The seed's deployment as `projen new` flags. */
@@ -33,7 +41,7 @@ export interface E2eContext {
 }
 
 export function e2eContext(): E2eContext {
-  return JSON.parse(readFileSync(CONTEXT_FILE, 'utf-8'));
+  return JSON.parse(readFileSync(contextFile(), 'utf-8'));
 }
 
 /** Runs `projen new --from <packed library>` in a fresh directory. */

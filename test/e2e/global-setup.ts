@@ -1,26 +1,30 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
-import { CONTEXT_FILE, E2E_DIR, E2eContext, projenNew, REPO_ROOT, SEED_FLAGS } from './context';
+import { contextFile, E2eContext, projenNew, REPO_ROOT, SEED_FLAGS } from './context';
 
 /**
  * Packs this library once per test run and creates the seed deployment from the tarball with a
  * real `projen new --from`, so end-to-end tests exercise exactly what a user installs.
  */
 export default async function globalSetup(): Promise<void> {
-  // Local shortcut while iterating on unit tests; CI never sets it.
-  if (process.env.NBP_REUSE_E2E === '1' && existsSync(CONTEXT_FILE)) return;
-  rmSync(E2E_DIR, { recursive: true, force: true });
-  mkdirSync(E2E_DIR, { recursive: true });
+  // Local shortcut while iterating: NBP_E2E_DIR=<dir of an earlier run> reuses it. CI never sets it.
+  if (process.env.NBP_E2E_DIR && existsSync(contextFile())) return;
+  process.env.NBP_E2E_DIR = mkdtempSync(path.join(tmpdir(), 'nbp-e2e-'));
+  const dir = process.env.NBP_E2E_DIR;
+
   // jsii writes lib/ and the .jsii assembly that `projen new --from` reads.
   execFileSync('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: REPO_ROOT, stdio: 'ignore' });
-  const packed = execFileSync('npm', ['pack', '--pack-destination', E2E_DIR, '--silent'], { cwd: REPO_ROOT, encoding: 'utf-8' });
-  const tarball = path.join(E2E_DIR, packed.trim().split('\n').pop()!);
+  const packed = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: REPO_ROOT, encoding: 'utf-8' });
+  const tarball = path.join(dir, packed.trim().split('\n').pop()!);
 
-  const seedDeployment = path.join(E2E_DIR, 'seed-deployment');
+  const seedDeployment = path.join(dir, 'seed-deployment');
   mkdirSync(seedDeployment);
   const newOutput = projenNew(seedDeployment, tarball, SEED_FLAGS);
 
   const context: E2eContext = { tarball, seedDeployment, newOutput };
-  writeFileSync(CONTEXT_FILE, JSON.stringify(context, null, 2));
+  writeFileSync(contextFile(), JSON.stringify(context, null, 2));
+  // Printed so a developer can reuse this run's setup with NBP_E2E_DIR.
+  process.stdout.write(`\ne2e setup in ${dir}\n`);
 }
