@@ -40,4 +40,12 @@ const project = new cdk.JsiiProject({
   npmignoreEnabled: true,
 });
 
+// The npm package carries the library only.
+for (const dir of ['/.ci/', '/scripts/', '/example/', '/bench/', '/docs/']) project.addPackageIgnore(dir);
+
+project.addTask('example', {
+  description: 'Create an example deployment (seed values) from this checkout in example/netbox',
+  exec: 'bash scripts/create-example.sh',
+});
+
 project.synth();
