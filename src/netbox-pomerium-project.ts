@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { javascript, typescript, YamlFile } from 'projen';
-import { addComposeTasks } from './deployment/deployment-tasks';
+import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { CommentedTextFile, envLines } from './compose/generated-files';
 import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
 import { checkIsolation } from './model/isolation';
@@ -52,7 +52,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.composeObject = this.renderAndCheck();
 
     this.gitignore.exclude('/backups/');
-    new SecretsDotEnvFile(this, FILES.secrets, () => this.stack.secrets, () => this.stack.callbackUrl);
+    new SecretsDotEnvFile(this, FILES.secrets, () => this.stack.secrets, () => this.stack.callbackUrl, composeCommand(this.stack));
 
     new YamlFile(this, FILES.compose, { obj: () => this.composeObject });
     new YamlFile(this, FILES.pomeriumConfig, { obj: () => renderPomeriumConfig(this.stack) });

@@ -10,9 +10,15 @@ export class SecretsDotEnvFile extends Component {
     private readonly fileName: string,
     private readonly specs: () => readonly SecretSpec[],
     private readonly callbackUrl: () => string,
+    composeCommand: string,
   ) {
     super(project);
     project.gitignore.exclude(`/${fileName}`);
+    project.addTask('rotate-secret', {
+      description: 'Replace one secret in .env on purpose: npx projen rotate-secret -- <id> [--apply]; without an id it lists them',
+      exec: `node -e "require('projen-netbox-pomerium/lib/secrets/rotate-secret').main()" ${composeCommand} --`,
+      receiveArgs: true,
+    });
   }
 
   public synthesize(): void {

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
@@ -63,6 +63,8 @@ export function copySeedDeployment(): string {
     else cpSync(path.join(source, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true });
   }
   git(dir, 'init', '-q', '-b', 'main');
+  // The linked node_modules is a symlink, which the deployment's `node_modules/` pattern does not match.
+  writeFileSync(path.join(dir, '.git', 'info', 'exclude'), 'node_modules\n');
   git(dir, 'add', '-A');
   git(dir, '-c', 'user.name=e2e', '-c', 'user.email=e2e@example.org', 'commit', '-qm', 'deployment');
   return dir;
@@ -74,8 +76,13 @@ export function git(dir: string, ...args: string[]): string {
 
 /** `npx projen [task...]` in a deployment, without the post-synthesis npm install. */
 export function projen(dir: string, ...args: string[]): SpawnSyncReturns<string> {
+  return projenWithEnv(dir, {}, ...args);
+}
+
+/** Like `projen()`, with extra environment variables (e.g. a PATH with a fake `docker` first). */
+export function projenWithEnv(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): SpawnSyncReturns<string> {
   return spawnSync('npx', ['projen', ...args], {
-    cwd: dir, encoding: 'utf-8', env: { ...cleanEnv(), PROJEN_DISABLE_POST: 'true' },
+    cwd: dir, encoding: 'utf-8', env: { ...cleanEnv(), PROJEN_DISABLE_POST: 'true', ...env },
   });
 }
 
