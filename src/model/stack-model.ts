@@ -227,10 +227,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   const authenticateUrl = `https://${authenticateHost}`;
 
   // Policy: the allowed* flags (any match) plus the full policy.
-  const basePolicy = declaredPolicy(p, '', options);
-  if (basePolicy.isEmpty) {
-    warnings.push('The policy is empty, so Pomerium lets nobody in. Set allowedDomains, allowedEmails, allowedGroups or policy in .projenrc.ts.');
-  }
+  const basePolicy = renderDeclaredPolicy(p, options, warnings);
   const routes: RouteModel[] = [];
   const routerBase = routerName(projectName);
   routes.push({
@@ -239,7 +236,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     from: publicUrl,
     to: `http://${SERVICES.netbox}:${NETBOX_PORT}`,
     passIdentityHeaders: true,
-    policy: basePolicy._render(p, 'policy'),
+    policy: basePolicy,
   });
 
   // Other protected apps.
@@ -254,7 +251,6 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
       checkEnvName(p, `${path}.environment.${name}`, name);
       checkEnvValue(p, `${path}.environment.${name}`, value);
     }
-    const appPolicy = app.policy ?? basePolicy;
     apps.push({
       name: app.name,
       image: app.image,
@@ -269,7 +265,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
       from: `https://${app.host}`,
       to: `http://${app.name}:${app.port}`,
       passIdentityHeaders: app.passIdentityHeaders ?? true,
-      policy: appPolicy._render(p, app.policy ? `${path}.policy` : 'policy'),
+      policy: app.policy ? renderPolicy(p, app.policy, `${path}.policy`, warnings) : basePolicy,
     });
   });
   checkUnique(p, [['domain', domain], ...apps.map((a, i) => [`apps[${i}].host`, a.host] as const)], 'host',
@@ -316,20 +312,39 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   };
 }
 
-/** The policy from the `allowed*` options (any match) plus `policy`. */
-function declaredPolicy(p: DeclarationProblems, prefix: string, options: NetboxPomeriumProjectOptions): Policy {
+/**
+ * The rendered PPL of the `allowed*` options (one allow rule: any of them matches) followed by the
+ * rules of `policy`. Each part is checked under its own option path.
+ */
+function renderDeclaredPolicy(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, warnings: string[]): unknown[] {
   const criteria: Criteria[] = [];
   (options.allowedDomains ?? []).forEach((d, i) => {
-    if (checkDomainName(p, `${prefix}allowedDomains[${i}]`, d)) criteria.push(Criteria.domain(d));
+    if (checkDomainName(p, `allowedDomains[${i}]`, d)) criteria.push(Criteria.domain(d));
   });
   (options.allowedGroups ?? []).forEach((g, i) => {
-    if (checkToken(p, `${prefix}allowedGroups[${i}]`, g, 'group id')) criteria.push(Criteria.groups(g));
+    if (checkToken(p, `allowedGroups[${i}]`, g, 'group id')) criteria.push(Criteria.groups(g));
   });
   (options.allowedEmails ?? []).forEach((e, i) => {
-    if (checkEmail(p, `${prefix}allowedEmails[${i}]`, e)) criteria.push(Criteria.email(e));
+    if (checkEmail(p, `allowedEmails[${i}]`, e)) criteria.push(Criteria.email(e));
   });
-  const fromFlags = criteria.length > 0 ? [Policy.allow(Criteria.or(...criteria))] : [];
-  return Policy.combine(...fromFlags, ...(options.policy ? [options.policy] : []));
+  const fromFlags = criteria.length > 0 ? Policy.allow(Criteria.or(...criteria)) : Policy.nobody();
+  const declared = options.policy ?? Policy.nobody();
+  if (fromFlags.isEmpty && declared.isEmpty) {
+    warnings.push('The policy is empty, so Pomerium lets nobody in. Set allowedDomains, allowedEmails, allowedGroups or policy in .projenrc.ts.');
+  }
+  return [...fromFlags._render(p, '(allowed* options)'), ...renderPolicy(p, declared, 'policy', warnings, !fromFlags.isEmpty)];
+}
+
+/** A declared policy as PPL, with warnings about policies that let nobody, or anybody, in. */
+function renderPolicy(p: DeclarationProblems, policy: Policy, path: string, warnings: string[], otherAllowRules = false): unknown[] {
+  if (!policy.isEmpty && !policy.hasAllowRule && !otherAllowRules) {
+    warnings.push(`${path} has deny rules only, so Pomerium lets nobody in. Add an allow rule (Policy.allow) or allowed* options.`);
+  }
+  if (policy._allowsAnonymous) {
+    warnings.push(`${path} allows requests without a login (Criteria.accept()): the app behind it is public. `
+      + 'Use Criteria.authenticatedUser() to require a login.');
+  }
+  return policy._render(p, path);
 }
 
 /** Compose project names are lower-case; npm scopes and odd characters are dropped. */
