@@ -3,11 +3,11 @@ import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
 import { DeclarationProblems } from './problems';
 import {
-  checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkHttpsUrl,
+  checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost,
   checkPort, checkToken, checkTraefikName, checkUnique,
 } from './validators';
-import { IDP_PRESETS, IdpProvider } from '../pomerium/idp-provider';
-import { Criteria, Policy } from '../pomerium/policy';
+import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
+import { Criteria, Matcher, Policy } from '../pomerium/policy';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
 
 /** Service names of the stack: one place, every file derives from them. */
@@ -40,6 +40,8 @@ export const DEFAULTS = {
   placeholderClientId: 'replace-with-your-client-id',
   userClaim: 'email',
   groupsClaim: 'groups',
+  firstNameClaim: 'given_name',
+  lastNameClaim: 'family_name',
 } as const;
 
 /** Ports Pomerium uses itself inside its container (internal gRPC, health checks). */
@@ -76,6 +78,9 @@ export interface IdentityModel {
   /** Set when group sync is on. */
   readonly groupHeader?: string;
   readonly groupMetaKey?: string;
+  /** META keys of the given/family name headers; set with group sync where NetBox reads them (3.4.9+). */
+  readonly firstNameMetaKey?: string;
+  readonly lastNameMetaKey?: string;
 }
 
 export interface NetboxModel {
@@ -140,33 +145,9 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   checkHost(p, 'authenticateHost', authenticateHost);
 
   // Identity provider.
-  const provider = options.idpProvider ?? DEFAULTS.idpProvider;
-  const preset = IDP_PRESETS[provider];
-  if (!preset) {
-    p.add('idpProvider', 'is not a known identity provider', provider, `Use one of: ${Object.values(IdpProvider).join(', ')}.`);
-  }
-  let providerUrl = options.idpProviderUrl;
-  if (providerUrl === undefined && options.idpTenant !== undefined) {
-    if (preset?.urlFromTenant) {
-      checkToken(p, 'idpTenant', options.idpTenant, preset.tenantMeaning ?? 'tenant');
-      providerUrl = preset.urlFromTenant(options.idpTenant);
-    } else {
-      p.add('idpTenant', `means nothing for the ${provider} provider`, options.idpTenant, 'Remove it, or set idpProviderUrl.');
-    }
-  }
-  providerUrl ??= preset?.fixedUrl;
-  if (providerUrl === undefined && preset?.needsUrl) {
-    providerUrl = DEFAULTS.placeholderIdpUrl;
-    warnings.push(`idpProviderUrl is not set: using the placeholder ${providerUrl}. Set idpProviderUrl`
-      + (preset.tenantMeaning ? ` or idpTenant (${preset.tenantMeaning})` : '') + ' in .projenrc.ts.');
-  }
-  if (providerUrl !== undefined) checkHttpsUrl(p, options.idpProviderUrl !== undefined ? 'idpProviderUrl' : 'idpTenant', providerUrl);
-  const clientId = options.idpClientId ?? DEFAULTS.placeholderClientId;
-  if (options.idpClientId === undefined) {
-    warnings.push(`idpClientId is not set: using the placeholder "${clientId}". Set it to the client id of your IdP app registration.`);
-  }
-  checkToken(p, 'idpClientId', clientId, 'client id');
-  warnings.push(...(preset?.warnings ?? []));
+  const idp = resolveIdp(p, options, {
+    provider: DEFAULTS.idpProvider, placeholderUrl: DEFAULTS.placeholderIdpUrl, placeholderClientId: DEFAULTS.placeholderClientId,
+  }, warnings);
 
   // Traefik.
   const traefik = {
@@ -202,20 +183,18 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   superuserGroups.forEach((g, i) => checkToken(p, `superuserGroups[${i}]`, g, 'group id'));
   const defaultGroups = options.defaultGroups ?? [];
   defaultGroups.forEach((g, i) => checkToken(p, `defaultGroups[${i}]`, g, 'group name'));
+  // Superusers are only applied by NetBox's group sync, so naming any turns it on.
   const groupSync = superusers.length > 0 || superuserGroups.length > 0;
   if (groupSync && defaultGroups.length > 0) {
     warnings.push('defaultGroups has no effect: superusers/superuserGroups turn on NetBox group sync, which takes groups from the IdP instead.');
   }
+  warnings.push(...idpGroupWarnings(idp.provider, {
+    namedGroups: [...(options.allowedGroups ?? []).map((g, i) => [`allowedGroups[${i}]`, g] as const),
+      ...superuserGroups.map((g, i) => [`superuserGroups[${i}]`, g] as const)],
+    groupSync,
+  }));
 
-  const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
-  if (groupSync) claimHeaders[DEFAULTS.groupsClaim] = claimHeader(DEFAULTS.groupsClaim);
-  const identity: IdentityModel = {
-    claimHeaders,
-    userHeader: claimHeaders[DEFAULTS.userClaim],
-    userMetaKey: metaKey(claimHeaders[DEFAULTS.userClaim]),
-    groupHeader: groupSync ? claimHeaders[DEFAULTS.groupsClaim] : undefined,
-    groupMetaKey: groupSync ? metaKey(claimHeaders[DEFAULTS.groupsClaim]) : undefined,
-  };
+  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, false);
 
   const extraEnvironment = options.netboxEnvironment ?? {};
   for (const [name, value] of Object.entries(extraEnvironment)) {
@@ -227,7 +206,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   const authenticateUrl = `https://${authenticateHost}`;
 
   // Policy: the allowed* flags (any match) plus the full policy.
-  const basePolicy = renderDeclaredPolicy(p, options, warnings);
+  const basePolicy = renderDeclaredPolicy(p, options, idp.groupsClaim ?? DEFAULTS.groupsClaim, warnings);
   const routes: RouteModel[] = [];
   const routerBase = routerName(projectName);
   routes.push({
@@ -287,7 +266,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     authenticateHost,
     authenticateUrl,
     callbackUrl: `${authenticateUrl}/oauth2/callback`,
-    idp: { provider, providerUrl, clientId },
+    idp: { provider: idp.provider, providerUrl: idp.providerUrl, clientId: idp.clientId },
     traefik,
     pomerium,
     identity,
@@ -316,13 +295,14 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
  * The rendered PPL of the `allowed*` options (one allow rule: any of them matches) followed by the
  * rules of `policy`. Each part is checked under its own option path.
  */
-function renderDeclaredPolicy(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, warnings: string[]): unknown[] {
+function renderDeclaredPolicy(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, groupsClaim: string,
+  warnings: string[]): unknown[] {
   const criteria: Criteria[] = [];
   (options.allowedDomains ?? []).forEach((d, i) => {
     if (checkDomainName(p, `allowedDomains[${i}]`, d)) criteria.push(Criteria.domain(d));
   });
   (options.allowedGroups ?? []).forEach((g, i) => {
-    if (checkToken(p, `allowedGroups[${i}]`, g, 'group id')) criteria.push(Criteria.groups(g));
+    if (checkToken(p, `allowedGroups[${i}]`, g, 'group id')) criteria.push(Criteria.claim(groupsClaim, Matcher.has(g)));
   });
   (options.allowedEmails ?? []).forEach((e, i) => {
     if (checkEmail(p, `allowedEmails[${i}]`, e)) criteria.push(Criteria.email(e));
@@ -345,6 +325,35 @@ function renderPolicy(p: DeclarationProblems, policy: Policy, path: string, warn
       + 'Use Criteria.authenticatedUser() to require a login.');
   }
   return policy._render(p, path);
+}
+
+/**
+ * The claim headers Pomerium sends and the META keys NetBox reads: always the user's e-mail; with
+ * group sync also the groups claim and, where NetBox reads them, the given and family names.
+ * Header names are dash-only (see claimHeader).
+ */
+function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
+  const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
+  if (groupSync) {
+    claimHeaders[groupsClaim] = claimHeader(groupsClaim);
+    if (profileHeaders) {
+      claimHeaders[DEFAULTS.firstNameClaim] = claimHeader(DEFAULTS.firstNameClaim);
+      claimHeaders[DEFAULTS.lastNameClaim] = claimHeader(DEFAULTS.lastNameClaim);
+    }
+  }
+  const optionalHeader = (claim: string) => (claimHeaders[claim] ? { header: claimHeaders[claim], meta: metaKey(claimHeaders[claim]) } : undefined);
+  const groups = optionalHeader(groupsClaim);
+  const firstName = optionalHeader(DEFAULTS.firstNameClaim);
+  const lastName = optionalHeader(DEFAULTS.lastNameClaim);
+  return {
+    claimHeaders,
+    userHeader: claimHeaders[DEFAULTS.userClaim],
+    userMetaKey: metaKey(claimHeaders[DEFAULTS.userClaim]),
+    groupHeader: groups?.header,
+    groupMetaKey: groups?.meta,
+    firstNameMetaKey: firstName?.meta,
+    lastNameMetaKey: lastName?.meta,
+  };
 }
 
 /** Compose project names are lower-case; npm scopes and odd characters are dropped. */
