@@ -20,8 +20,11 @@ export interface NetboxRelease {
   readonly tag: string;
   /** netbox-docker release, e.g. `5.1.1`. */
   readonly dockerRelease: string;
-  /** NetBox major.minor, e.g. [4, 7]. */
-  readonly netbox: readonly [number, number];
+  /**
+   * The oldest NetBox version the pinned image can contain, [major, minor, patch]: a pinned tag
+   * carries the newest NetBox X.Y patch at build time, so the patch is a lower bound.
+   */
+  readonly netbox: readonly [number, number, number];
   /** The `user:` the image runs as. */
   readonly containerUser: string;
   readonly postgresImage: string;
@@ -42,6 +45,8 @@ export interface NetboxRelease {
   readonly logoutRedirectEnv: boolean;
   /** Whether the release has the reports/scripts media volumes (netbox-docker >= 2.6.0). */
   readonly reportsAndScriptsVolumes: boolean;
+  /** Whether configuration.py adds `localhost` to ALLOWED_HOSTS for the healthcheck (netbox-docker >= 2.5.0). */
+  readonly allowedHostsAddsLocalhost: boolean;
 }
 
 const REDIS_BINARIES = { redisServer: 'redis-server', redisCli: 'redis-cli' };
@@ -50,10 +55,11 @@ const VALKEY_BINARIES = { redisServer: 'valkey-server', redisCli: 'valkey-cli' }
 /** Oldest first; the last row is the default. */
 export const NETBOX_RELEASES: readonly NetboxRelease[] = [
   {
-    // The seed's release (2021-10).
+    // The seed's release, tagged 2021-10-14: its NetBox 3.0 is at least 3.0.3 (2021-09-20), the
+    // first with group sync.
     tag: 'v3.0-1.4.1',
     dockerRelease: '1.4.1',
-    netbox: [3, 0],
+    netbox: [3, 0, 3],
     containerUser: 'unit:root',
     postgresImage: 'postgres:13-alpine',
     postgresDataPath: '/var/lib/postgresql/data',
@@ -65,11 +71,12 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: false,
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: false,
+    allowedHostsAddsLocalhost: false,
   },
   {
     tag: 'v3.7-2.8.0',
     dockerRelease: '2.8.0',
-    netbox: [3, 7],
+    netbox: [3, 7, 0],
     containerUser: 'unit:root',
     postgresImage: 'postgres:16-alpine',
     postgresDataPath: '/var/lib/postgresql/data',
@@ -81,11 +88,12 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: true,
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
+    allowedHostsAddsLocalhost: true,
   },
   {
     tag: 'v4.1-3.0.2',
     dockerRelease: '3.0.2',
-    netbox: [4, 1],
+    netbox: [4, 1, 0],
     containerUser: 'unit:root',
     postgresImage: 'postgres:16-alpine',
     postgresDataPath: '/var/lib/postgresql/data',
@@ -97,15 +105,17 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: true,
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
+    allowedHostsAddsLocalhost: true,
   },
   {
     tag: 'v4.4-3.4.1',
     dockerRelease: '3.4.1',
-    netbox: [4, 4],
+    netbox: [4, 4, 0],
     containerUser: 'unit:root',
-    postgresImage: 'postgres:16-alpine',
+    // PostgreSQL 17 since netbox-docker 3.1.0 (#1326), Valkey 8.1 since 3.3.0 (#1406).
+    postgresImage: 'postgres:17-alpine',
     postgresDataPath: '/var/lib/postgresql/data',
-    redisImage: 'valkey/valkey:8.0-alpine',
+    redisImage: 'valkey/valkey:8.1-alpine',
     ...VALKEY_BINARIES,
     housekeeping: false,
     apiTokenPepper: false,
@@ -113,11 +123,12 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: true,
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
+    allowedHostsAddsLocalhost: true,
   },
   {
     tag: 'v4.5-4.0.0',
     dockerRelease: '4.0.0',
-    netbox: [4, 5],
+    netbox: [4, 5, 0],
     containerUser: 'netbox:root',
     postgresImage: 'postgres:18-alpine',
     postgresDataPath: '/var/lib/postgresql',
@@ -129,11 +140,12 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: true,
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
+    allowedHostsAddsLocalhost: true,
   },
   {
     tag: 'v4.6-5.0.2',
     dockerRelease: '5.0.2',
-    netbox: [4, 6],
+    netbox: [4, 6, 0],
     containerUser: 'netbox:root',
     postgresImage: 'postgres:18-alpine',
     postgresDataPath: '/var/lib/postgresql',
@@ -145,11 +157,12 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: true,
     logoutRedirectEnv: true,
     reportsAndScriptsVolumes: true,
+    allowedHostsAddsLocalhost: true,
   },
   {
     tag: 'v4.7-5.1.1',
     dockerRelease: '5.1.1',
-    netbox: [4, 7],
+    netbox: [4, 7, 0],
     containerUser: 'netbox:root',
     postgresImage: 'postgres:18-alpine',
     postgresDataPath: '/var/lib/postgresql',
@@ -161,6 +174,7 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     csrfTrustedOriginsEnv: true,
     logoutRedirectEnv: true,
     reportsAndScriptsVolumes: true,
+    allowedHostsAddsLocalhost: true,
   },
 ];
 
@@ -171,9 +185,50 @@ export function findNetboxRelease(tag: string): NetboxRelease | undefined {
   return NETBOX_RELEASES.find((r) => r.tag === tag);
 }
 
-/** NetBox version as one comparable number (4.7 → 407). */
-export function netboxAtLeast(release: NetboxRelease, major: number, minor: number): boolean {
-  return release.netbox[0] * 100 + release.netbox[1] >= major * 100 + minor;
+/** Whether the release's NetBox is at least major.minor.patch (compared on the lower bound). */
+export function netboxAtLeast(release: NetboxRelease, major: number, minor: number, patch = 0): boolean {
+  const [a, b, c] = release.netbox;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+
+/** The NetBox version as text, e.g. `3.0.3+` (a lower bound). */
+export function netboxVersionText(release: NetboxRelease): string {
+  return `${release.netbox.join('.')}+`;
+}
+
+/**
+ * Which remote-auth and related settings the release's NetBox knows
+ * (netbox-community/netbox docs/configuration/remote-authentication.md; stack-facts §2.1, §2.2).
+ */
+export interface NetboxFeatures {
+  /** REMOTE_AUTH_GROUP_SYNC_ENABLED, _GROUP_HEADER, _GROUP_SEPARATOR, _SUPERUSERS, _SUPERUSER_GROUPS (3.0.3). */
+  readonly groupSync: boolean;
+  /** REMOTE_AUTH_STAFF_USERS / _STAFF_GROUPS (3.0.3, removed in 4.5.0). */
+  readonly staffSettings: boolean;
+  /** REMOTE_AUTH_USER_EMAIL / _FIRST_NAME / _LAST_NAME (3.4.9). */
+  readonly userProfileHeaders: boolean;
+  /** REMOTE_AUTH_AUTO_CREATE_GROUPS (3.5.2). */
+  readonly autoCreateGroups: boolean;
+  /** LOGOUT_REDIRECT_URL (3.3.10). */
+  readonly logoutRedirect: boolean;
+  /** CSRF_TRUSTED_ORIGINS takes origins with a scheme (Django 4, NetBox 3.2); before, bare hosts. */
+  readonly csrfOriginsWithScheme: boolean;
+}
+
+export function netboxFeatures(release: NetboxRelease): NetboxFeatures {
+  return {
+    groupSync: netboxAtLeast(release, 3, 0, 3),
+    staffSettings: netboxAtLeast(release, 3, 0, 3) && !netboxAtLeast(release, 4, 5),
+    userProfileHeaders: netboxAtLeast(release, 3, 4, 9),
+    autoCreateGroups: netboxAtLeast(release, 3, 5, 2),
+    logoutRedirect: netboxAtLeast(release, 3, 3, 10),
+    csrfOriginsWithScheme: netboxAtLeast(release, 3, 2),
+  };
+}
+
+/** Whether netbox-docker reads the full REMOTE_AUTH_* set from the environment (>= 3.0.0). */
+export function remoteAuthFromEnv(release: NetboxRelease): boolean {
+  return release.remoteAuthEnv === RemoteAuthEnvSupport.FULL;
 }
 
 /** The major version of a postgres image tag (`postgres:18-alpine` → 18). */

@@ -1,4 +1,5 @@
-import { NETBOX_DB, netboxFeatures, remoteAuthFromEnv, SERVICES, StackModel } from '../model/stack-model';
+import { NETBOX_DB, SERVICES, StackModel } from '../model/stack-model';
+import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
 
 /** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
 export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';
@@ -17,36 +18,52 @@ interface Setting {
 /**
  * NetBox's settings, split between `env/netbox.env` (what netbox-docker reads from the
  * environment for this release) and the extra Python configuration file (everything else).
+ * A setting the release's NetBox does not know is not emitted at all (stack-facts §1.1, §1.6,
+ * §1.7, §2.1).
  */
 export function netboxSettings(model: StackModel): { env: Record<string, string>; python: Record<string, string> } {
   const { release } = model.netbox;
+  const { identity } = model;
   const features = netboxFeatures(release);
+  // netbox-docker >= 3.0.0 reads the whole REMOTE_AUTH_* set from env; before, only the basic five.
   const fullEnv = remoteAuthFromEnv(release);
   const settings: Setting[] = [];
   const add = (name: string, value: string | boolean | readonly string[], fromEnv: boolean) => {
     settings.push({ name, env: envValue(value), python: pythonValue(value), fromEnv });
   };
 
-  add('ALLOWED_HOSTS', [model.domain], true);
+  // netbox-docker < 2.5.0 does not add `localhost` itself, and the healthcheck asks for it.
+  add('ALLOWED_HOSTS', release.allowedHostsAddsLocalhost ? [model.domain] : [model.domain, 'localhost'], true);
   // Django < 4 (NetBox < 3.2) wants bare hosts here, later versions full origins.
-  add('CSRF_TRUSTED_ORIGINS', [features.djangoCsrfOriginsWithScheme ? model.publicUrl : model.domain], release.csrfTrustedOriginsEnv);
+  add('CSRF_TRUSTED_ORIGINS', [features.csrfOriginsWithScheme ? model.publicUrl : model.domain], release.csrfTrustedOriginsEnv);
 
   add('REMOTE_AUTH_ENABLED', true, true);
   add('REMOTE_AUTH_BACKEND', ['netbox.authentication.RemoteUserBackend'], true);
-  add('REMOTE_AUTH_HEADER', model.identity.userMetaKey, true);
+  add('REMOTE_AUTH_HEADER', identity.userMetaKey, true);
   add('REMOTE_AUTH_AUTO_CREATE_USER', true, true);
-  if (model.netbox.defaultGroups.length > 0) add('REMOTE_AUTH_DEFAULT_GROUPS', model.netbox.defaultGroups, true);
-  if (model.netbox.groupSync) {
+  // NetBox ignores default groups once group sync is on.
+  if (!model.netbox.groupSync && model.netbox.defaultGroups.length > 0) add('REMOTE_AUTH_DEFAULT_GROUPS', model.netbox.defaultGroups, true);
+  if (model.netbox.groupSync && features.groupSync) {
     add('REMOTE_AUTH_GROUP_SYNC_ENABLED', true, fullEnv);
-    add('REMOTE_AUTH_GROUP_HEADER', model.identity.groupMetaKey!, fullEnv);
+    add('REMOTE_AUTH_GROUP_HEADER', identity.groupMetaKey!, fullEnv);
     // Pomerium comma-joins multi-valued claims.
     add('REMOTE_AUTH_GROUP_SEPARATOR', ',', fullEnv);
     if (model.netbox.superusers.length > 0) add('REMOTE_AUTH_SUPERUSERS', model.netbox.superusers, fullEnv);
     if (model.netbox.superuserGroups.length > 0) add('REMOTE_AUTH_SUPERUSER_GROUPS', model.netbox.superuserGroups, fullEnv);
+    // Before NetBox 4.5, users and permissions are managed in the admin site, which needs is_staff.
+    if (features.staffSettings && model.netbox.superusers.length > 0) add('REMOTE_AUTH_STAFF_USERS', model.netbox.superusers, fullEnv);
+    if (features.staffSettings && model.netbox.superuserGroups.length > 0) {
+      add('REMOTE_AUTH_STAFF_GROUPS', model.netbox.superuserGroups, fullEnv);
+    }
     if (features.autoCreateGroups) add('REMOTE_AUTH_AUTO_CREATE_GROUPS', true, fullEnv);
   }
-  if (features.userEmailHeader) add('REMOTE_AUTH_USER_EMAIL', model.identity.userMetaKey, fullEnv);
-  add('LOGOUT_REDIRECT_URL', model.netbox.logoutRedirectUrl, release.logoutRedirectEnv);
+  if (features.userProfileHeaders) {
+    add('REMOTE_AUTH_USER_EMAIL', identity.userMetaKey, fullEnv);
+    if (identity.firstNameMetaKey) add('REMOTE_AUTH_USER_FIRST_NAME', identity.firstNameMetaKey, fullEnv);
+    if (identity.lastNameMetaKey) add('REMOTE_AUTH_USER_LAST_NAME', identity.lastNameMetaKey, fullEnv);
+  }
+  // NetBox's own logout would be undone by the next request's header: end the Pomerium session.
+  if (features.logoutRedirect) add('LOGOUT_REDIRECT_URL', model.netbox.logoutRedirectUrl, release.logoutRedirectEnv);
 
   const env: Record<string, string> = {
     DB_HOST: SERVICES.postgres,
