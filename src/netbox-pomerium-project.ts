@@ -4,9 +4,9 @@ import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { CommentedTextFile, envLines } from './compose/generated-files';
 import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
 import { checkIsolation } from './model/isolation';
-import { checkPostgresUpgrade, previousPostgresLayout } from './model/postgres-guard';
+import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
-import { buildStackModel, SERVICES, StackModel } from './model/stack-model';
+import { buildStackModel, StackModel } from './model/stack-model';
 import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { renderPomeriumConfig } from './pomerium/pomerium-config';
@@ -77,10 +77,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     super.preSynthesize();
     // Checks against what is on disk run here, before any file is written.
     const p = new DeclarationProblems();
-    const pg = this.composeObject.services[SERVICES.postgres];
-    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), {
-      image: pg.image, dataPath: String(pg.volumes[0]).split(':')[1],
-    }, this.stack.allowPostgresUpgrade);
+    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.composeObject)!,
+      this.stack.allowPostgresUpgrade, this.stack.projectName);
     p.throwIfAny();
     for (const warning of this.stack.warnings) this.logger.warn(warning);
   }

@@ -1,53 +1,205 @@
 import { DeclarationProblems } from './problems';
 import { NETBOX_NETWORK, SERVICES, StackModel } from './stack-model';
 import { ComposeObject } from '../compose/render-compose';
+import { netboxSettings } from '../netbox/netbox-settings';
 
-const RISK = 'NetBox logs in whoever the identity header names, so anyone who reaches it without passing Pomerium can become any user.';
+/** Why NetBox must be reachable only through Pomerium; part of every isolation message. */
+export const HEADER_SPOOFING_RISK = 'NetBox logs in whoever the identity header names, so anyone who reaches it without '
+  + 'passing Pomerium can send that header and become any user, admins included.';
 const OPT_OUT = 'Remove it, or (only for an isolated test setup) set dangerouslyAllowNetboxBypassingPomerium: true.';
+
+const IDENTITY_FIX = 'Remove it: the REMOTE_AUTH_* settings derive from the declaration (superusers, superuserGroups, defaultGroups). '
+  + 'Only for an isolated test setup: dangerouslyAllowNetboxBypassingPomerium: true.';
+
+/** The services that run NetBox's code and read its identity settings (a function: stack-model imports this module). */
+const netboxServices = (): readonly string[] => [SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping];
+
+/** NetBox settings that decide whom NetBox believes; only the declaration may set them. */
+const IDENTITY_SETTING = /^REMOTE_AUTH_/;
 
 /**
  * The services that must be reachable only through Pomerium: NetBox trusts the identity header,
- * and the data services hold its secrets.
+ * the data services hold its secrets, and a protected app may trust the headers too.
  */
 export function protectedServices(model: StackModel): string[] {
   return [SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping, SERVICES.postgres, SERVICES.redis, SERVICES.redisCache,
     ...model.apps.map((a) => a.name)];
 }
 
+/** The networks only Pomerium and protected services may share. */
+export function internalNetworks(model: StackModel): string[] {
+  return [NETBOX_NETWORK, ...model.apps.map((a) => a.network)];
+}
+
 /**
- * Checks the final compose object (after overrides) for any way around Pomerium: published
- * ports, host networking, Traefik labels, membership of the proxy network, a non-internal NetBox
- * network.
+ * Checks the final compose object (after `composeOverrides`) for any way around Pomerium:
+ * published ports, host networking, Traefik labels, a non-internal or proxy network, a service
+ * that bridges an internal network to the outside, identity settings changed behind the
+ * declaration's back, and a router that no longer strips the identity headers. Everything but
+ * plain conflicts is allowed by `dangerouslyAllowNetboxBypassingPomerium`.
  */
 export function checkIsolation(p: DeclarationProblems, model: StackModel, compose: ComposeObject): void {
+  checkNetboxEnvironment(p, model, compose);
   if (model.allowBypass) return;
-  const services = compose.services ?? {};
-  for (const name of protectedServices(model)) {
+  const services: Record<string, any> = compose.services ?? {};
+  const declaredNetworks: Record<string, any> = compose.networks ?? {};
+  const { names, networks } = protectedClosure(model, services);
+
+  for (const name of names) {
     const svc = services[name];
-    if (!svc) continue;
-    const path = `composeOverrides (services.${name})`;
-    if (svc.ports !== undefined) p.add(`${path}.ports`, `publishes a port of a service behind Pomerium. ${RISK}`, svc.ports, OPT_OUT);
-    if (svc.network_mode !== undefined) {
-      p.add(`${path}.network_mode`, `takes the service off its private network. ${RISK}`, svc.network_mode, OPT_OUT);
+    const at = (key: string) => overridePath(`services.${name}.${key}`);
+    if (svc.ports !== undefined && !(Array.isArray(svc.ports) && svc.ports.length === 0)) {
+      p.add(at('ports'), `publishes a port of a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, svc.ports, OPT_OUT);
     }
-    for (const labels of [svc.labels, svc.deploy?.labels]) {
-      const keys = Array.isArray(labels) ? labels.map((l: string) => String(l).split('=')[0]) : Object.keys(labels ?? {});
-      const traefik = keys.filter((k) => k.startsWith('traefik.'));
-      if (traefik.length > 0) p.add(`${path}.labels`, `routes Traefik straight to a service behind Pomerium. ${RISK}`, traefik, OPT_OUT);
+    if (svc.network_mode !== undefined && svc.network_mode !== 'none') {
+      p.add(at('network_mode'), `takes the service off its internal network. ${HEADER_SPOOFING_RISK}`, svc.network_mode, OPT_OUT);
     }
-    const networks = Array.isArray(svc.networks) ? svc.networks : Object.keys(svc.networks ?? {});
-    if (networks.includes(model.traefik.network)) {
-      p.add(`${path}.networks`, `joins the Traefik network "${model.traefik.network}". ${RISK}`, networks, OPT_OUT);
+    for (const [key, labels] of [['labels', svc.labels], ['deploy.labels', svc.deploy?.labels]] as const) {
+      const traefik = Object.keys(labelMap(labels)).filter((k) => k.toLowerCase().startsWith('traefik.'));
+      if (traefik.length > 0) {
+        p.add(at(key), `lets Traefik route straight to a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, traefik, OPT_OUT);
+      }
+    }
+    for (const network of networksOf(svc)) {
+      const definition = declaredNetworks[network];
+      if (network === model.traefik.network || definition?.name === model.traefik.network) {
+        p.add(at('networks'), `joins the Traefik network "${model.traefik.network}". ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
+      } else if (definition?.internal !== true || definition?.external === true) {
+        p.add(at('networks'), `joins the network "${network}", which is not internal. ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
+      }
+    }
+    if (netboxServices().includes(name)) {
+      const identity = Object.keys(environmentMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
+      if (identity.length > 0) {
+        p.add(at('environment'), `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, identity,
+          IDENTITY_FIX);
+      }
     }
   }
-  const internal = compose.networks?.[NETBOX_NETWORK]?.internal;
-  if (internal !== true) {
-    p.add(`composeOverrides (networks.${NETBOX_NETWORK}.internal)`, `makes NetBox's network reachable from outside Docker. ${RISK}`,
-      internal, OPT_OUT);
+
+  for (const network of networks) {
+    const definition = declaredNetworks[network];
+    const at = (key: string) => overridePath(`networks.${network}.${key}`);
+    if (definition === undefined && internalNetworks(model).includes(network)) {
+      p.add(overridePath(`networks.${network}`), `removes the internal network of services behind Pomerium. ${HEADER_SPOOFING_RISK}`,
+        definition, OPT_OUT);
+    }
+    // An undeclared network (Compose's `default`) and the proxy network are reported on the service that joins them.
+    if (definition === undefined || network === model.traefik.network) continue;
+    if (definition.internal !== true) {
+      p.add(at('internal'), `makes the network of services behind Pomerium reachable from outside Docker. ${HEADER_SPOOFING_RISK}`,
+        definition.internal, OPT_OUT);
+    }
+    if (definition.external === true) {
+      p.add(at('external'), `replaces the internal network by one Compose does not control. ${HEADER_SPOOFING_RISK}`, true, OPT_OUT);
+    }
+    if (definition.name === model.traefik.network) {
+      p.add(at('name'), `makes the internal network the Traefik network. ${HEADER_SPOOFING_RISK}`, definition.name, OPT_OUT);
+    }
   }
+
   const pomerium = services[SERVICES.pomerium];
   if (pomerium?.ports !== undefined) {
-    p.add(`composeOverrides (services.${SERVICES.pomerium}.ports)`, 'publishes Pomerium without Traefik\'s TLS', pomerium.ports,
+    p.add(overridePath(`services.${SERVICES.pomerium}.ports`),
+      'publishes Pomerium around Traefik, without TLS and without the router that strips identity headers', pomerium.ports,
       'Let Traefik reach Pomerium over the proxy network; remove the port.');
   }
+  if (pomerium) checkHeaderStripping(p, model, pomerium);
+}
+
+/**
+ * Every Traefik router in front of Pomerium must remove the identity headers NetBox trusts from
+ * client requests (a header middleware setting them to ""). Pomerium overwrites them anyway; this
+ * is the second layer, and an override must not remove it silently.
+ */
+function checkHeaderStripping(p: DeclarationProblems, model: StackModel, pomerium: any): void {
+  const trusted = Object.values(model.identity.claimHeaders);
+  for (const [key, labels] of [['labels', pomerium.labels], ['deploy.labels', pomerium.deploy?.labels]] as const) {
+    const map = Object.fromEntries(Object.entries(labelMap(labels)).map(([k, v]) => [k.toLowerCase(), v]));
+    const routers = Object.keys(map).map((k) => /^traefik\.http\.routers\.([^.]+)\.rule$/.exec(k)?.[1]).filter((r): r is string => !!r);
+    for (const router of routers) {
+      const middlewares = String(map[`traefik.http.routers.${router}.middlewares`] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+      const stripped = (header: string) => middlewares.some((m) =>
+        map[`traefik.http.middlewares.${m}.headers.customrequestheaders.${header.toLowerCase()}`] === '');
+      const missing = trusted.filter((h) => !stripped(h));
+      if (missing.length > 0) {
+        p.add(overridePath(`services.${SERVICES.pomerium}.${key}`),
+          `leaves Traefik router "${router}" passing client-sent identity headers (${missing.join(', ')}) on to Pomerium`, missing,
+          `Keep the generated middleware in traefik.http.routers.${router}.middlewares; add yours after it. ${OPT_OUT}`);
+      }
+    }
+  }
+}
+
+/**
+ * `netboxEnvironment` adds variables; it must not replace generated ones (the override would
+ * silently win or lose depending on the file) nor touch the identity settings.
+ */
+function checkNetboxEnvironment(p: DeclarationProblems, model: StackModel, compose: ComposeObject): void {
+  const extra = model.netbox.extraEnvironment;
+  if (Object.keys(extra).length === 0) return;
+  const generated = new Set(Object.keys(netboxSettings({ ...model, netbox: { ...model.netbox, extraEnvironment: {} } }).env));
+  const inCompose = new Set(Object.keys(environmentMap(compose.services?.[SERVICES.netbox]?.environment)));
+  for (const name of Object.keys(extra)) {
+    const path = `netboxEnvironment.${name}`;
+    if (IDENTITY_SETTING.test(name)) {
+      if (!model.allowBypass) {
+        p.add(path, `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, extra[name],
+          IDENTITY_FIX);
+      }
+    } else if (generated.has(name)) {
+      p.add(path, 'is generated from the declaration; a second value would conflict with it', extra[name],
+        'Remove it, or replace the generated value on purpose with composeOverrides '
+        + `("services.${SERVICES.netbox}.environment.${name}").`);
+    } else if (inCompose.has(name)) {
+      p.add(path, 'is set in the compose file (a secret or an override), which wins over env/netbox.env', extra[name],
+        'Remove it; secrets live in .env and are never declared.');
+    }
+  }
+}
+
+/** The services that must be isolated: the fixed ones, plus whatever shares their networks. */
+function protectedClosure(model: StackModel, services: Record<string, any>): { names: string[]; networks: string[] } {
+  const names = new Set(protectedServices(model).filter((s) => services[s] !== undefined));
+  const networks = new Set(internalNetworks(model));
+  for (const name of names) networksOf(services[name]).forEach((n) => networks.add(n));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [name, svc] of Object.entries(services)) {
+      if (name === SERVICES.pomerium || names.has(name)) continue;
+      const mode = String(svc?.network_mode ?? '');
+      const sharesNamespace = /^(service|container):/.test(mode) && names.has(mode.split(':')[1]);
+      if (sharesNamespace || networksOf(svc).some((n) => networks.has(n))) {
+        names.add(name);
+        networksOf(svc).forEach((n) => networks.add(n));
+        grew = true;
+      }
+    }
+  }
+  return { names: [...names], networks: [...networks] };
+}
+
+/** The networks a service joins; Compose puts a service without `networks` on `default`. */
+function networksOf(svc: any): string[] {
+  if (svc?.network_mode !== undefined) return [];
+  if (svc?.networks === undefined || svc.networks === null) return ['default'];
+  return Array.isArray(svc.networks) ? svc.networks.map(String) : Object.keys(svc.networks);
+}
+
+/** Labels or environment in map or `KEY=value` list form, as a map. */
+function labelMap(labels: unknown): Record<string, string> {
+  if (Array.isArray(labels)) {
+    return Object.fromEntries(labels.map((l) => {
+      const [k, ...v] = String(l).split('=');
+      return [k, v.join('=')];
+    }));
+  }
+  return typeof labels === 'object' && labels !== null ? labels as Record<string, string> : {};
+}
+const environmentMap = labelMap;
+
+/** How the user would have written the override that put this into the compose file. */
+function overridePath(dotPath: string): string {
+  return `composeOverrides["${dotPath}"]`;
 }

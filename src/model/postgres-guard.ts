@@ -4,42 +4,60 @@ import { DeclarationProblems } from './problems';
 import { SERVICES } from './stack-model';
 import { postgresMajor } from '../netbox/netbox-releases';
 
-/** The Postgres image and data mount a compose file names. */
+/** The Postgres image, data volume and data mount a compose file names. */
 export interface PostgresLayout {
   readonly image: string;
   readonly dataPath: string;
+  /** The named volume holding the data. */
+  readonly volume?: string;
+}
+
+/** The Postgres layout of a compose object (its first volume mount holds the data). */
+export function postgresLayoutOf(compose: any): PostgresLayout | undefined {
+  const svc = compose?.services?.[SERVICES.postgres];
+  if (typeof svc?.image !== 'string') return undefined;
+  const mount = (svc.volumes ?? [])[0];
+  if (typeof mount === 'object' && mount !== null) {
+    return { image: svc.image, volume: mount.source, dataPath: String(mount.target ?? '') };
+  }
+  const [volume, dataPath] = String(mount ?? '').split(':');
+  return { image: svc.image, volume: volume || undefined, dataPath: dataPath ?? '' };
 }
 
 /** Reads the Postgres layout from a previously generated compose file, if there is one. */
 export function previousPostgresLayout(composePath: string): PostgresLayout | undefined {
   if (!existsSync(composePath)) return undefined;
-  let doc: any;
   try {
-    doc = parse(readFileSync(composePath, 'utf-8'));
+    return postgresLayoutOf(parse(readFileSync(composePath, 'utf-8')));
   } catch {
     return undefined;
   }
-  const svc = doc?.services?.[SERVICES.postgres];
-  if (typeof svc?.image !== 'string') return undefined;
-  const dataMount = (svc.volumes ?? []).map(String).find((v: string) => v.startsWith('netbox-postgres-data:'));
-  return { image: svc.image, dataPath: dataMount ? dataMount.split(':')[1] : '' };
 }
 
 /**
- * Refuses a resynthesis that would point an existing database volume at another Postgres major
- * version or data path: the new server cannot read the old files (or does not see them), and the
- * deployment would come up empty.
+ * Refuses a resynthesis that would point an existing deployment's database at another Postgres
+ * major version, another data path or another volume: the new server cannot read the old files
+ * (or does not see them), and NetBox would come up with an empty database while the old data
+ * sits orphaned in its volume. `allow` (the `allowPostgresUpgrade` option) lets it through.
  */
-export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresLayout | undefined, next: PostgresLayout, allow: boolean): void {
+export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresLayout | undefined, next: PostgresLayout, allow: boolean,
+  projectName = '<project>'): void {
   if (!previous || allow) return;
   const before = postgresMajor(previous.image);
   const after = postgresMajor(next.image);
-  if (before === after && previous.dataPath === next.dataPath) return;
+  const sameVolume = previous.volume === undefined || next.volume === undefined || previous.volume === next.volume;
+  if (before === after && previous.dataPath === next.dataPath && sameVolume) return;
+
+  const what: string[] = [];
+  if (before !== after) what.push(`Postgres ${before} -> ${after} (a new major version cannot read the old data files)`);
+  if (previous.dataPath !== next.dataPath) what.push(`data path ${previous.dataPath} -> ${next.dataPath}`);
+  if (!sameVolume) what.push(`volume ${previous.volume} -> ${next.volume}`);
+  const oldVolume = `${projectName}_${previous.volume ?? 'netbox-postgres-data'}`;
   p.add('netboxVersion',
-    `would move the existing database from ${previous.image} at ${previous.dataPath} to ${next.image} at ${next.dataPath}; `
-    + 'the new server cannot use the old data', `${previous.image} -> ${next.image}`,
-    'To upgrade: (1) npx projen backup with the current declaration; (2) npx projen down; (3) remove the old volume '
-    + '(docker volume rm <project>_netbox-postgres-data) after checking the backup; (4) set allowPostgresUpgrade: true and the '
-    + 'new netboxVersion, then npx projen and npx projen up; (5) npx projen restore -- backups/<file>.pgdump. '
+    `would move the existing database (${what.join('; ')}); NetBox would start with an empty database and the old data `
+    + 'would be orphaned in its volume', `${previous.image} at ${previous.dataPath} -> ${next.image} at ${next.dataPath}`,
+    'To upgrade: (1) with the current declaration and the stack running, npx projen backup; (2) npx projen down; '
+    + `(3) after checking the backup, docker volume rm ${oldVolume}; (4) set the new netboxVersion and allowPostgresUpgrade: true, `
+    + 'then npx projen and npx projen up; (5) npx projen restore -- backups/<file>.pgdump; (6) remove allowPostgresUpgrade. '
     + 'Or keep the previous netboxVersion.');
 }

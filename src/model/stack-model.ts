@@ -1,11 +1,13 @@
-import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, netboxFeatures, netboxVersionText } from '../netbox/netbox-releases';
+import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, RemoteAuthEnvSupport, netboxAtLeast } from '../netbox/netbox-releases';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
 import { DeclarationProblems } from './problems';
+import { checkIsolation } from './isolation';
 import {
-  checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost,
-  checkPort, checkToken, checkTraefikName, checkUnique,
+  checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkNetworkName,
+  checkPinnedImage, checkPort, checkServiceName, checkToken, checkTraefikName, checkUnique,
 } from './validators';
+import { renderCompose } from '../compose/render-compose';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
@@ -142,7 +144,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   const domain = options.domain ?? DEFAULTS.domain;
   checkHost(p, 'domain', domain);
   const authenticateHost = options.authenticateHost ?? domain;
-  checkHost(p, 'authenticateHost', authenticateHost);
+  if (options.authenticateHost !== undefined) checkHost(p, 'authenticateHost', authenticateHost);
 
   // Identity provider.
   const idp = resolveIdp(p, options, {
@@ -155,7 +157,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     certResolver: options.traefikCertResolver ?? DEFAULTS.traefikCertResolver,
     entrypoint: options.traefikEntrypoint ?? DEFAULTS.traefikEntrypoint,
   };
-  checkDockerName(p, 'traefikNetwork', traefik.network);
+  checkNetworkName(p, 'traefikNetwork', traefik.network);
   checkTraefikName(p, 'traefikCertResolver', traefik.certResolver);
   checkTraefikName(p, 'traefikEntrypoint', traefik.entrypoint);
 
@@ -188,23 +190,13 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   if (groupSync && defaultGroups.length > 0) {
     warnings.push('defaultGroups has no effect: superusers/superuserGroups turn on NetBox group sync, which takes groups from the IdP instead.');
   }
-  const features = release ? netboxFeatures(release) : undefined;
-  if (groupSync && features && !features.groupSync) {
-    p.add(superusers.length > 0 ? 'superusers' : 'superuserGroups',
-      `needs NetBox group sync, which NetBox ${netboxVersionText(release!)} (${release!.tag}) lacks`,
-      superusers.length > 0 ? superusers : superuserGroups, 'Choose a release with NetBox 3.0.3 or newer (netboxVersion).');
-  }
-  if (features && !features.logoutRedirect) {
-    warnings.push(`NetBox ${netboxVersionText(release!)} has no LOGOUT_REDIRECT_URL: its logout cannot end the Pomerium session, `
-      + `so the next request logs the user in again. Sign out at ${`https://${domain}`}/.pomerium/sign_out instead.`);
-  }
   warnings.push(...idpGroupWarnings(idp.provider, {
     namedGroups: [...(options.allowedGroups ?? []).map((g, i) => [`allowedGroups[${i}]`, g] as const),
       ...superuserGroups.map((g, i) => [`superuserGroups[${i}]`, g] as const)],
     groupSync,
   }));
 
-  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, features?.userProfileHeaders ?? false);
+  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, false);
 
   const extraEnvironment = options.netboxEnvironment ?? {};
   for (const [name, value] of Object.entries(extraEnvironment)) {
@@ -232,7 +224,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   const apps: AppModel[] = [];
   (options.apps ?? []).forEach((app, i) => {
     const path = `apps[${i}]`;
-    checkDockerName(p, `${path}.name`, app.name);
+    checkServiceName(p, `${path}.name`, app.name);
     checkPinnedImage(p, `${path}.image`, app.image);
     checkPort(p, `${path}.port`, app.port);
     checkHost(p, `${path}.host`, app.host);
@@ -265,11 +257,20 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   }
   checkUnique(p, [...Object.values(SERVICES).map((s) => [`(service ${s})`, s] as const),
     ...apps.map((a, i) => [`apps[${i}].name`, a.name] as const)], 'name', 'Rename the app; the generated services already use this name.');
+  // The proxy network must not be one of the internal networks, or NetBox would sit on it.
+  checkUnique(p, [[`(internal network ${NETBOX_NETWORK})`, NETBOX_NETWORK],
+    ...apps.map((a, i) => [`(internal network of apps[${i}])`, a.network] as const), ['traefikNetwork', traefik.network]], 'name',
+  'Name the external network Traefik watches; the generated internal networks must stay separate from it.');
+  if (options.dangerouslyAllowNetboxBypassingPomerium) {
+    warnings.push('dangerouslyAllowNetboxBypassingPomerium is set: the isolation checks are off. NetBox logs in whoever the '
+      + 'identity header names, so anyone who reaches it without passing Pomerium can become any user. Remove the option '
+      + 'unless this is an isolated test setup.');
+  }
 
-  p.throwIfAny();
-  const netboxRelease = release!;
+  // With an unknown tag the model is still rendered once, for the isolation check below.
+  const netboxRelease = release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!;
 
-  return {
+  const model: StackModel = {
     projectName,
     domain,
     publicUrl,
@@ -299,6 +300,16 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
     warnings,
   };
+  // Isolation is judged on the rendered compose file (overrides included), and reported together
+  // with every other problem.
+  try {
+    checkIsolation(p, model, renderCompose(model));
+  } catch (e) {
+    // Rendering a declaration that already has problems may fail; those problems are the news.
+    if (p.isEmpty) throw e;
+  }
+  p.throwIfAny();
+  return model;
 }
 
 /**
@@ -375,10 +386,17 @@ function routerName(projectName: string): string {
   return projectName.replace(/[^a-z0-9-]/g, '-');
 }
 
-/** Pinned means an explicit tag or digest that is not `latest`. */
-function checkPinnedImage(p: DeclarationProblems, path: string, image: string): void {
-  const tag = /^[^\s@]+?(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:[a-f0-9]{64})?$/.exec(image ?? '');
-  if (!tag || (!tag[1] && !tag[2]) || tag[1] === 'latest') {
-    p.add(path, 'is not a pinned image', image, 'Name an explicit version tag or digest, e.g. "grafana/grafana:11.3.0"; never "latest".');
-  }
+/** Whether netbox-docker reads this REMOTE_AUTH setting from the environment for this release. */
+export function remoteAuthFromEnv(release: NetboxRelease): boolean {
+  return release.remoteAuthEnv === RemoteAuthEnvSupport.FULL;
+}
+
+/** Whether NetBox supports user e-mail/name headers (3.4.9+) and auto-created groups (3.5.2+). */
+export function netboxFeatures(release: NetboxRelease) {
+  return {
+    userEmailHeader: netboxAtLeast(release, 3, 5),
+    autoCreateGroups: netboxAtLeast(release, 3, 6),
+    staffSettings: !netboxAtLeast(release, 4, 5),
+    djangoCsrfOriginsWithScheme: netboxAtLeast(release, 3, 2),
+  };
 }
