@@ -1,4 +1,4 @@
-import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, RemoteAuthEnvSupport, netboxAtLeast } from '../netbox/netbox-releases';
+import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, netboxFeatures, netboxVersionText } from '../netbox/netbox-releases';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
 import { DeclarationProblems } from './problems';
@@ -190,13 +190,23 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   if (groupSync && defaultGroups.length > 0) {
     warnings.push('defaultGroups has no effect: superusers/superuserGroups turn on NetBox group sync, which takes groups from the IdP instead.');
   }
+  const features = release ? netboxFeatures(release) : undefined;
+  if (groupSync && features && !features.groupSync) {
+    p.add(superusers.length > 0 ? 'superusers' : 'superuserGroups',
+      `needs NetBox group sync, which NetBox ${netboxVersionText(release!)} (${release!.tag}) lacks`,
+      superusers.length > 0 ? superusers : superuserGroups, 'Choose a release with NetBox 3.0.3 or newer (netboxVersion).');
+  }
+  if (features && !features.logoutRedirect) {
+    warnings.push(`NetBox ${netboxVersionText(release!)} has no LOGOUT_REDIRECT_URL: its logout cannot end the Pomerium session, `
+      + `so the next request logs the user in again. Sign out at ${`https://${domain}`}/.pomerium/sign_out instead.`);
+  }
   warnings.push(...idpGroupWarnings(idp.provider, {
     namedGroups: [...(options.allowedGroups ?? []).map((g, i) => [`allowedGroups[${i}]`, g] as const),
       ...superuserGroups.map((g, i) => [`superuserGroups[${i}]`, g] as const)],
     groupSync,
   }));
 
-  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, false);
+  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, features?.userProfileHeaders ?? false);
 
   const extraEnvironment = options.netboxEnvironment ?? {};
   for (const [name, value] of Object.entries(extraEnvironment)) {
@@ -384,19 +394,4 @@ export function composeProjectName(name: string): string {
 
 function routerName(projectName: string): string {
   return projectName.replace(/[^a-z0-9-]/g, '-');
-}
-
-/** Whether netbox-docker reads this REMOTE_AUTH setting from the environment for this release. */
-export function remoteAuthFromEnv(release: NetboxRelease): boolean {
-  return release.remoteAuthEnv === RemoteAuthEnvSupport.FULL;
-}
-
-/** Whether NetBox supports user e-mail/name headers (3.4.9+) and auto-created groups (3.5.2+). */
-export function netboxFeatures(release: NetboxRelease) {
-  return {
-    userEmailHeader: netboxAtLeast(release, 3, 5),
-    autoCreateGroups: netboxAtLeast(release, 3, 6),
-    staffSettings: !netboxAtLeast(release, 4, 5),
-    djangoCsrfOriginsWithScheme: netboxAtLeast(release, 3, 2),
-  };
 }
