@@ -32,6 +32,55 @@ export interface ProtectedAppOptions {
 }
 
 /**
+ * The Traefik release that reads the Swarm stack's labels; it decides the name of the network label.
+ */
+export enum SwarmTraefikVersion {
+  /** Traefik v3.2.2 or later (`providers.swarm`): `traefik.swarm.network`. */
+  V3_2_2_OR_LATER = 'v3.2.2-or-later',
+  /** Traefik v2 in swarm mode, or v3 before 3.2.2: the older name `traefik.docker.network`. */
+  BEFORE_V3_2_2 = 'before-v3.2.2',
+}
+
+/**
+ * How the Docker Swarm stack (`stack.yaml`, emitted with `swarm: true`) runs on the cluster.
+ */
+export interface SwarmOptions {
+  /**
+   * Replicas of the NetBox web service.
+   * @default 1
+   */
+  readonly netboxReplicas?: number;
+
+  /**
+   * Replicas of the NetBox worker (background jobs, housekeeping).
+   * @default 1
+   */
+  readonly workerReplicas?: number;
+
+  /**
+   * Replicas of Pomerium. With more than one, Traefik keeps each user on one replica (sticky
+   * cookie), because Pomerium's in-memory session store is per replica.
+   * @default 1
+   */
+  readonly pomeriumReplicas?: number;
+
+  /**
+   * Node label (set to `true`) that marks the node keeping the data. Postgres, both Redis
+   * services, and every service with a node-local volume are placed only there, so their
+   * volumes never move: `docker node update --label-add <label>=true <node>`.
+   * @default "netbox.data"
+   */
+  readonly dataNodeLabel?: string;
+
+  /**
+   * The Traefik release that reads the labels (Traefik 3.2.2 renamed `traefik.docker.network`
+   * to `traefik.swarm.network`).
+   * @default SwarmTraefikVersion.V3_2_2_OR_LATER
+   */
+  readonly traefikVersion?: SwarmTraefikVersion;
+}
+
+/**
  * Options of a NetBox-behind-Pomerium deployment.
  */
 export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProjectOptions {
@@ -203,4 +252,10 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default false
    */
   readonly swarm?: boolean;
+
+  /**
+   * Replicas, data-node placement and Traefik label names of the Swarm stack (with `swarm: true`).
+   * @default - one replica each; data services on the node labelled `netbox.data=true`; Traefik >= 3.2.2 label names
+   */
+  readonly swarmOptions?: SwarmOptions;
 }

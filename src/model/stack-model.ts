@@ -11,6 +11,7 @@ import { renderCompose } from '../compose/render-compose';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
+import { buildSwarmModel, SwarmModel } from '../swarm/swarm-model';
 
 /** Service names of the stack: one place, every file derives from them. */
 export const SERVICES = {
@@ -123,6 +124,8 @@ export interface StackModel {
   readonly apps: readonly AppModel[];
   readonly secrets: readonly SecretSpec[];
   readonly swarm: boolean;
+  /** How the Swarm stack runs (validated even while `swarm` is off). */
+  readonly swarmSettings: SwarmModel;
   readonly composeOverrides: Readonly<Record<string, unknown>>;
   readonly allowBypass: boolean;
   readonly allowPostgresUpgrade: boolean;
@@ -277,6 +280,8 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
       + 'unless this is an isolated test setup.');
   }
 
+  const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
+
   // With an unknown tag the model is still rendered once, for the isolation check below.
   const netboxRelease = release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!;
 
@@ -305,6 +310,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     apps,
     secrets: secretSpecsFor(netboxRelease),
     swarm: options.swarm ?? false,
+    swarmSettings,
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
