@@ -248,7 +248,8 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly allowPostgresUpgrade?: boolean;
 
   /**
-   * Also emit a Docker Swarm stack file (`stack.yaml`) from the same model.
+   * Also emit a Docker Swarm stack file (`stack.yaml`) from the same model, and the tasks
+   * `stack-deploy` (creates the Swarm secrets from `.env`, then `docker stack deploy`) and `stack-rm`.
    * @default false
    */
   readonly swarm?: boolean;

@@ -11,6 +11,8 @@ import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-setting
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { renderPomeriumConfig } from './pomerium/pomerium-config';
 import { SecretsDotEnvFile } from './secrets/secrets-component';
+import { renderStack, STACK_FILE } from './swarm/render-stack';
+import { addSwarmTasks } from './swarm/swarm-tasks';
 
 /**
  * A NetBox deployment behind Pomerium and Traefik, generated from one typed declaration.
@@ -24,6 +26,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
   private declaration: NetboxPomeriumProjectOptions;
   private stack: StackModel;
   private composeObject: Record<string, any>;
+  /** The Swarm stack (derived from composeObject), when `swarm` is on. */
+  private stackObject?: Record<string, any>;
 
   constructor(options: NetboxPomeriumProjectOptions) {
     // Validate before projen creates anything: a bad declaration writes nothing.
@@ -62,6 +66,10 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     for (const app of this.stack.apps) this.addAppEnvFile(app.name);
 
     addComposeTasks(this, this.stack);
+    if (this.stack.swarm) {
+      new YamlFile(this, STACK_FILE, { obj: () => this.stackObject });
+      addSwarmTasks(this, () => this.stack, () => this.composeObject);
+    }
   }
 
   /** Protects one more app behind Pomerium; validated like the `apps` option. */
@@ -87,7 +95,10 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     const compose = renderCompose(this.stack);
     const p = new DeclarationProblems();
     checkIsolation(p, this.stack, compose);
+    const stackObject = this.stack.swarm ? renderStack(this.stack, compose, p) : undefined;
+    if (stackObject) checkIsolation(p, this.stack, stackObject);
     p.throwIfAny();
+    this.stackObject = stackObject;
     return compose;
   }
 

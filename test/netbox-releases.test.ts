@@ -1,6 +1,6 @@
-import { spawnSync } from 'child_process';
 import { buildStackModel } from '../src/model/stack-model';
 import { DEFAULT_NETBOX_TAG, NETBOX_RELEASES } from '../src/netbox/netbox-releases';
+import { pythonSettings } from './netbox-docker-config';
 import { SEED, synth, Synthesized } from './util';
 
 /** Where a NetBox setting ends up: netbox-docker's environment, the mounted .py file, or nowhere. */
@@ -79,16 +79,6 @@ const ROWS: Record<string, Row> = {
 
 const EXTRA_CONFIG = 'netbox/zz_netbox_pomerium.py';
 const EXTRA_CONFIG_MOUNT = `./${EXTRA_CONFIG}:/etc/netbox/config/zz_netbox_pomerium.py:ro`;
-
-/** Runs the generated .py file in Python and returns its upper-case names: it must be valid Python. */
-export function pythonSettings(source: string | undefined): Record<string, unknown> {
-  if (source === undefined) return {};
-  const r = spawnSync('python3', ['-c',
-    'import json, sys\nns = {}\nexec(sys.stdin.read(), ns)\nprint(json.dumps({k: v for k, v in ns.items() if k.isupper()}))'],
-  { input: source, encoding: 'utf-8' });
-  if (r.status !== 0) throw new Error(`python3 rejected the file: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 function placeOf(s: Synthesized, py: Record<string, unknown>, name: string): Place {
   const env = s.env('netbox');

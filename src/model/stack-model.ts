@@ -11,6 +11,7 @@ import { renderCompose } from '../compose/render-compose';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
+import { renderStack } from '../swarm/render-stack';
 import { buildSwarmModel, SwarmModel } from '../swarm/swarm-model';
 
 /** Service names of the stack: one place, every file derives from them. */
@@ -319,7 +320,10 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   // Isolation is judged on the rendered compose file (overrides included), and reported together
   // with every other problem.
   try {
-    checkIsolation(p, model, renderCompose(model));
+    const compose = renderCompose(model);
+    checkIsolation(p, model, compose);
+    // The Swarm stack is derived from the compose file; what only it can get wrong is reported here too.
+    if (model.swarm) checkIsolation(p, model, renderStack(model, compose, p));
   } catch (e) {
     // Rendering a declaration that already has problems may fail; those problems are the news.
     if (p.isEmpty) throw e;

@@ -1,0 +1,70 @@
+import { spawnSync } from 'child_process';
+
+/**
+ * A model of how netbox-docker builds NetBox's REMOTE_AUTH_* configuration, for tests: the
+ * environment variables its configuration.py reads (stack-facts §1.1, §1.6: the "basic" five
+ * before 3.0.0, the full set after), then every extra `*.py` in /etc/netbox/config/, sorted by
+ * name, the last one winning (§1.7). Written from the facts, not from the code under test.
+ */
+
+/** Read from the environment by every release. Value type: b = bool, l = space-separated list, s = string. */
+const BASIC: Record<string, 'b' | 'l' | 's'> = {
+  REMOTE_AUTH_ENABLED: 'b',
+  REMOTE_AUTH_BACKEND: 'l',
+  REMOTE_AUTH_HEADER: 's',
+  REMOTE_AUTH_AUTO_CREATE_USER: 'b',
+  REMOTE_AUTH_DEFAULT_GROUPS: 'l',
+};
+/** Read from the environment from netbox-docker 3.0.0. */
+const FULL: Record<string, 'b' | 'l' | 's'> = {
+  ...BASIC,
+  REMOTE_AUTH_AUTO_CREATE_GROUPS: 'b',
+  REMOTE_AUTH_GROUP_SYNC_ENABLED: 'b',
+  REMOTE_AUTH_GROUP_HEADER: 's',
+  REMOTE_AUTH_GROUP_SEPARATOR: 's',
+  REMOTE_AUTH_SUPERUSER_GROUPS: 'l',
+  REMOTE_AUTH_SUPERUSERS: 'l',
+  REMOTE_AUTH_STAFF_GROUPS: 'l',
+  REMOTE_AUTH_STAFF_USERS: 'l',
+  REMOTE_AUTH_USER_EMAIL: 's',
+  REMOTE_AUTH_USER_FIRST_NAME: 's',
+  REMOTE_AUTH_USER_LAST_NAME: 's',
+};
+
+/** The REMOTE_AUTH_* settings netbox-docker `dockerRelease` takes from a container environment. */
+export function remoteAuthFromEnvironment(dockerRelease: string, environment: Record<string, string>): Record<string, unknown> {
+  const read = Number(dockerRelease.split('.')[0]) >= 3 ? FULL : BASIC;
+  const settings: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(read)) {
+    const value = environment[name];
+    if (value === undefined) continue;
+    settings[name] = type === 'b' ? value.toLowerCase() === 'true' : type === 'l' ? value.split(' ').filter((v) => v) : value;
+  }
+  return settings;
+}
+
+/** Runs a generated configuration file in Python and returns its upper-case names: it must be valid Python. */
+export function pythonSettings(source: string | undefined): Record<string, unknown> {
+  if (source === undefined) return {};
+  const r = spawnSync('python3', ['-c',
+    'import json, sys\nns = {}\nexec(sys.stdin.read(), ns)\nprint(json.dumps({k: v for k, v in ns.items() if k.isupper()}))'],
+  { input: source, encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(`python3 rejected the file: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * NetBox's effective settings: the environment first, then the extra files in name order (a later
+ * file overrides an earlier one, and every file overrides configuration.py).
+ */
+export function effectiveSettings(dockerRelease: string, environment: Record<string, string>,
+  extraFiles: Record<string, string>): Record<string, unknown> {
+  const settings = remoteAuthFromEnvironment(dockerRelease, environment);
+  for (const name of Object.keys(extraFiles).sort()) Object.assign(settings, pythonSettings(extraFiles[name]));
+  return settings;
+}
+
+/** Django's META key for a request header. */
+export function metaKeyOf(header: string): string {
+  return `HTTP_${header.toUpperCase().replace(/-/g, '_')}`;
+}
