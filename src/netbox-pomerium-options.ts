@@ -113,9 +113,10 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly idpProviderUrl?: string;
 
   /**
-   * The tenant the provider URL is built from: the Entra ID tenant id (azure), the org domain
-   * (okta), the tenant domain (auth0), the subdomain (onelogin), the user-pool id (cognito), the
-   * environment id (ping).
+   * The tenant the provider URL is built from: the Entra ID tenant id or verified domain (azure;
+   * never `common`/`organizations`), the org domain (okta), the tenant domain (auth0), the
+   * subdomain (onelogin), the user-pool id `<region>_<id>` (cognito), the PingOne environment id
+   * (ping, North America). Refused for providers without a tenant and next to `idpProviderUrl`.
    * @default - use `idpProviderUrl`
    */
   readonly idpTenant?: string;
@@ -156,14 +157,16 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly policy?: Policy;
 
   /**
-   * NetBox users (their e-mail, the user name NetBox sees) who become superusers at login. Turns
-   * on NetBox group sync.
+   * NetBox users (their e-mail exactly as the IdP sends it: the user name NetBox sees) who become
+   * superusers at login. Turns on NetBox group sync: at each login NetBox then replaces a user's
+   * groups with the IdP's groups (`groups` claim, comma-separated) and syncs e-mail and names.
    * @default - none
    */
   readonly superusers?: string[];
 
   /**
-   * IdP groups whose members become NetBox superusers at login. Turns on NetBox group sync.
+   * IdP groups whose members become NetBox superusers at login (Entra ID: group object ids). Turns
+   * on NetBox group sync, like `superusers`.
    * @default - none
    */
   readonly superuserGroups?: string[];
