@@ -11,6 +11,7 @@ import { renderCompose } from '../src/compose/render-compose';
 import { buildStackModel, SERVICES } from '../src/model/stack-model';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { renderStack, stackConfigs, stackSecrets, STACK_FILE } from '../src/swarm/render-stack';
+import { swarmRunbookSection } from '../src/swarm/swarm-runbook';
 import { STACK_SCRIPT } from '../src/swarm/swarm-tasks';
 
 const DATA_SERVICES = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
@@ -367,6 +368,21 @@ describe('pure functions', () => {
     expect(Object.keys(stack.secrets)).toEqual(stackSecrets(renderCompose(model)).map((x) => x.key));
     expect(stackConfigs({ services: { a: { volumes: ['./x/y.conf:/etc/y.conf:ro', 'data:/data', '/abs:/abs'] } } }))
       .toEqual([{ key: 'x_y_conf', file: 'x/y.conf', nameVariable: 'SWARM_CONFIG_X_Y_CONF' }]);
+  });
+
+  test('swarmRunbookSection: node label, deploy command, pinned services; nothing when swarm is off', () => {
+    const lines = swarmRunbookSection(model);
+    const text = lines.join('\n');
+    expect(lines[0]).toBe('## Docker Swarm');
+    expect(text).toContain('`docker node update --label-add netbox.data=true <node>`');
+    expect(text).toContain('`docker network create --driver overlay --attachable traefik-proxy`');
+    expect(text).toContain('`npx projen stack-deploy`');
+    expect(text).toContain('`docker stack deploy -c stack.yaml netbox`');
+    expect(text).toContain('`npx projen stack-rm`');
+    expect(text).toContain('`netbox`, `netbox-worker`, `postgres`, `redis`, `redis-cache` run only there');
+    expect(text).toContain('| pomerium | 1 | any node |');
+    expect(text).toContain('| postgres | 1 | `node.labels.netbox.data == true` |');
+    expect(swarmRunbookSection(buildStackModel({ ...SEED }))).toEqual([]);
   });
 });
 
