@@ -48,4 +48,9 @@ project.addTask('example', {
   exec: 'bash scripts/create-example.sh',
 });
 
+project.addTask('readme-options', {
+  description: 'Rewrite the options table in README.md from the jsii assembly (run after compile)',
+  exec: 'ts-node --transpile-only scripts/readme-options.ts',
+});
+
 project.synth();

@@ -93,7 +93,7 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly domain: string;
 
   /**
-   * Host of Pomerium's authenticate service; the IdP redirect URI is `https://<host>/oauth2/callback`.
+   * Host of Pomerium's authenticate service, where the IdP redirects to `https://<host>/oauth2/callback`.
    * @default - the same host as `domain`
    */
   readonly authenticateHost?: string;
@@ -151,7 +151,7 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly allowedGroups?: string[];
 
   /**
-   * A full Pomerium policy; its rules are added to those built from the `allowed*` options.
+   * A full Pomerium policy, added to the rules the `allowed*` options build.
    * @default - only the `allowed*` options; with none of them nobody is allowed
    */
   readonly policy?: Policy;
@@ -178,7 +178,7 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly defaultGroups?: string[];
 
   /**
-   * External Docker network Traefik watches; only Pomerium joins it.
+   * External Docker network Traefik watches (only Pomerium joins it).
    * @default "traefik-proxy"
    */
   readonly traefikNetwork?: string;

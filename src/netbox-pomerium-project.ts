@@ -1,7 +1,9 @@
 import * as path from 'path';
-import { javascript, typescript, YamlFile } from 'projen';
+import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
 import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
-import { CommentedTextFile, envLines } from './compose/generated-files';
+import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
+import { renderRunbook } from './deployment/runbook';
+import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
 import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
 import { checkIsolation } from './model/isolation';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
@@ -12,6 +14,7 @@ import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pome
 import { renderPomeriumConfig } from './pomerium/pomerium-config';
 import { SecretsDotEnvFile } from './secrets/secrets-component';
 import { renderStack, STACK_FILE } from './swarm/render-stack';
+import { swarmRunbookSection } from './swarm/swarm-runbook';
 import { addSwarmTasks } from './swarm/swarm-tasks';
 
 /**
@@ -47,6 +50,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       depsUpgrade: false,
       buildWorkflow: false,
       pullRequestTemplate: false,
+      licensed: false,
+      npmignoreEnabled: false,
       // TypeScript 7 (the native compiler) breaks ts-node, projen's default runner.
       typescriptVersion: options.typescriptVersion ?? '~6.0.0',
       devDeps: ['@types/node@^20', ...(options.devDeps ?? [])],
@@ -66,9 +71,23 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     for (const app of this.stack.apps) this.addAppEnvFile(app.name);
 
     addComposeTasks(this, this.stack);
+    this.makeLean();
+    new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
+    new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
     if (this.stack.swarm) {
       new YamlFile(this, STACK_FILE, { obj: () => this.stackObject });
       addSwarmTasks(this, () => this.stack, () => this.composeObject);
+    }
+  }
+
+  /**
+   * A deployment compiles, tests and packages nothing: drop the TypeScript project's build tasks
+   * and its sample README (the runbook replaces it).
+   */
+  private makeLean(): void {
+    for (const task of ['build', 'compile', 'pre-compile', 'post-compile', 'test', 'package', 'watch']) this.removeTask(task);
+    for (const component of this.components) {
+      if (component instanceof SampleReadme) this.node.tryRemoveChild(component.node.id);
     }
   }
 

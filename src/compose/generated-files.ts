@@ -20,3 +20,14 @@ export class CommentedTextFile extends FileBase {
 export function envLines(vars: Readonly<Record<string, string>>): string[] {
   return Object.keys(vars).sort().map((k) => `${k}=${vars[k]}`);
 }
+
+/** A read-only generated Markdown file; the marker is an HTML comment so it does not show when rendered. */
+export class GeneratedMarkdownFile extends FileBase {
+  constructor(project: Project, filePath: string, private readonly render: () => string[]) {
+    super(project, filePath, { readonly: true });
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string | undefined {
+    return [...(this.marker ? [`<!-- ${this.marker} -->`, ''] : []), ...this.render()].join('\n');
+  }
+}

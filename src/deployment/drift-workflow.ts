@@ -1,0 +1,34 @@
+import { SECRET_NAMES } from '../secrets/secret-specs';
+
+export const WORKFLOW_FILE = '.github/workflows/deployment.yml';
+
+/**
+ * A GitHub Actions workflow for the deployment repository: the generated files must match
+ * `.projenrc.ts` (anti-tamper), and Compose must accept the result.
+ */
+export function renderDriftWorkflow(nodeVersion = '20'): Record<string, unknown> {
+  return {
+    name: 'deployment',
+    on: { push: {}, pull_request: {} },
+    permissions: { contents: 'read' },
+    jobs: {
+      check: {
+        'runs-on': 'ubuntu-latest',
+        'steps': [
+          { uses: 'actions/checkout@v4' },
+          { 'uses': 'actions/setup-node@v4', 'with': { 'node-version': nodeVersion } },
+          { name: 'Install', run: 'npm ci' },
+          {
+            name: 'Generated files match .projenrc.ts',
+            run: 'npx projen --no-post\ngit add -A\ngit diff --cached --exit-code --ignore-space-at-eol',
+          },
+          {
+            // CI has no real client secret; `npx projen` above created the others in a throw-away .env.
+            name: 'Compose accepts the stack',
+            run: `echo "${SECRET_NAMES.idpClientSecret}='placeholder-for-ci'" >> .env\nnpx projen config`,
+          },
+        ],
+      },
+    },
+  };
+}
