@@ -70,7 +70,8 @@ export function renderStackScript(model: StackModel, compose: ComposeObject): st
     '}',
     '',
     'case "${1:-}" in',
-    '  deploy) shift; deploy "$@" ;;',
+    // `npx projen stack-deploy -- --prune` passes the `--` on.
+    '  deploy) shift; if [ "${1:-}" = -- ]; then shift; fi; deploy "$@" ;;',
     '  rm) shift; remove ;;',
     `  *) echo "usage: sh ${STACK_SCRIPT} deploy|rm" >&2; exit 2 ;;`,
     'esac',
