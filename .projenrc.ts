@@ -33,6 +33,7 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       // End-to-end tests pack this library once and share the packed tarball.
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      setupFiles: ['<rootDir>/test/setup-tmpdir.ts'],
       testTimeout: 240_000,
     },
   },

@@ -111,6 +111,8 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.NODE_ENV;
   delete env.JEST_WORKER_ID;
+  // Under CI=true projen installs with `npm ci`, which needs a lockfile a fresh deployment lacks.
+  delete env.CI;
   return env;
 }
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import '../setup-tmpdir';
 import { contextFile, E2eContext, projenNew, REPO_ROOT, SEED_FLAGS } from './context';
 
 /**
