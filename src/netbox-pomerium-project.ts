@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
+import { addDataTasks } from './deployment/data-tasks';
 import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { renderRunbook } from './deployment/runbook';
@@ -71,6 +72,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     for (const app of this.stack.apps) this.addAppEnvFile(app.name);
 
     addComposeTasks(this, this.stack);
+    addDataTasks(this, () => this.stack);
     this.makeLean();
     new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
