@@ -203,4 +203,25 @@ describe('defence in depth', () => {
     checkIsolation(p, model, compose);
     expect(p.messages).toEqual([expect.stringMatching(new RegExp(`^${esc('composeOverrides["services.pomerium.labels"]')}: leaves Traefik router "netbox"`))]);
   });
+  test('with swarm on, the stack file passes the same isolation check and its routers strip the headers too', () => {
+    const options = { ...SEED, swarm: true };
+    const model = buildStackModel(options);
+    const stack = parse(synth(options).files['stack.yaml']);
+    const clean = new DeclarationProblems();
+    checkIsolation(clean, model, stack);
+    expect(clean.messages).toEqual([]);
+    expect(stack.networks.netbox.internal).toBe(true);
+    const labels: Record<string, string> = stack.services.pomerium.deploy.labels;
+    const middlewares = labels['traefik.http.routers.netbox.middlewares'].split(',');
+    expect(middlewares.some((m) => labels[`traefik.http.middlewares.${m}.headers.customrequestheaders.X-Pomerium-Claim-Email`] === '')).toBe(true);
+    for (const name of [SERVICES.netbox, SERVICES.worker, SERVICES.postgres, SERVICES.redis, SERVICES.redisCache]) {
+      expect({ name, ports: stack.services[name].ports }).toEqual({ name });
+      expect(Object.keys(stack.services[name].deploy?.labels ?? {}).filter((k) => k.startsWith('traefik.'))).toEqual([]);
+    }
+    // The check reads Swarm's deploy.labels: a router there without the stripping middleware is caught.
+    delete labels['traefik.http.routers.netbox.middlewares'];
+    const p = new DeclarationProblems();
+    checkIsolation(p, model, stack);
+    expect(p.messages).toEqual([expect.stringMatching(/^composeOverrides\["services\.pomerium\.deploy\.labels"\]: leaves Traefik router "netbox"/)]);
+  });
 });
