@@ -1,7 +1,7 @@
 import { LogLevel } from 'projen';
 import { IdpProvider, NetboxPomeriumProjectOptions } from '../src';
-import { buildStackModel } from '../src/model/stack-model';
 import { SEED, synth } from './util';
+import { buildStackModel } from '../src/model/stack-model';
 
 const TENANT_GUID = '0f0e0d0c-0b0a-4909-8807-060504030201';
 
@@ -164,8 +164,15 @@ describe('pitfalls are warned about', () => {
 
 describe('Cognito sends groups as cognito:groups', () => {
   test('allowedGroups match that claim and group sync reads its header', () => {
-    const s = synth({ ...BARE, idpProvider: IdpProvider.COGNITO, idpTenant: 'eu-west-1_AbCdEf123', allowedDomains: undefined,
-      allowedEmails: undefined, allowedGroups: ['netbox-users'], superuserGroups: ['netbox-admins'] });
+    const s = synth({
+      ...BARE,
+      idpProvider: IdpProvider.COGNITO,
+      idpTenant: 'eu-west-1_AbCdEf123',
+      allowedDomains: undefined,
+      allowedEmails: undefined,
+      allowedGroups: ['netbox-users'],
+      superuserGroups: ['netbox-admins'],
+    });
     expect(s.pomerium.routes[0].policy).toEqual([{ allow: { or: [{ 'claim/cognito:groups': { has: 'netbox-users' } }] } }]);
     expect(s.pomerium.jwt_claims_headers['X-Pomerium-Claim-Cognito-Groups']).toBe('cognito:groups');
     expect(s.env('netbox').REMOTE_AUTH_GROUP_HEADER).toBe('HTTP_X_POMERIUM_CLAIM_COGNITO_GROUPS');

@@ -1,6 +1,6 @@
 import { Criteria, CriterionName, Matcher, NetboxPomeriumProjectOptions, Policy } from '../src';
-import { buildStackModel } from '../src/model/stack-model';
 import { SEED, synth } from './util';
+import { buildStackModel } from '../src/model/stack-model';
 
 /** The seed declaration without its allowed* flags, so `policy` alone decides. */
 const NO_FLAGS: NetboxPomeriumProjectOptions = { ...SEED, allowedDomains: undefined, allowedGroups: undefined, allowedEmails: undefined };

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { dockerComposeV2, dockerComposeV2Resolved, writeTree } from './real-validators';
+import { fileMode, synth } from './util';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { generateSecret, SecretFormat, secretSpecsFor } from '../src/secrets/secret-specs';
 import { dotEnvLine, ensureSecrets, parseDotEnv } from '../src/secrets/secrets-dotenv';
-import { dockerComposeV2, dockerComposeV2Resolved, writeTree } from './real-validators';
-import { synth } from './util';
 
 const newest = NETBOX_RELEASES[NETBOX_RELEASES.length - 1];
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'nbp-secrets-'));
@@ -53,7 +53,7 @@ describe('the .env file', () => {
     const first = ensureSecrets(file, specs);
     expect(first.created).toEqual(specs.map((s) => s.envName));
     expect(first.clientSecretMissing).toBe(true);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(fileMode(file)).toBe('600');
     const content = readFileSync(file, 'utf-8');
     expect(ensureSecrets(file, specs).created).toEqual([]);
     expect(readFileSync(file, 'utf-8')).toBe(content);
@@ -69,7 +69,7 @@ describe('the .env file', () => {
     expect(result.clientSecretMissing).toBe(false);
     const content = readFileSync(file, 'utf-8');
     expect(content.startsWith(userLines)).toBe(true);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(fileMode(file)).toBe('600');
     expect(parseDotEnv(content).find((e) => e.name === 'POSTGRES_PASSWORD')!.value).toBe('kept');
   });
 

@@ -1,3 +1,4 @@
+import { statSync } from 'fs';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
@@ -51,4 +52,9 @@ export function parseEnv(content: string | undefined): Record<string, string> {
     const i = l.indexOf('=');
     return [l.slice(0, i), l.slice(i + 1)];
   }));
+}
+
+/** A file's permission bits in octal, e.g. "600". */
+export function fileMode(file: string): string {
+  return (statSync(file).mode % 0o1000).toString(8);
 }

@@ -1,10 +1,10 @@
+import { spawnSync } from 'child_process';
 import { Testing } from 'projen';
 import { dockerComposeV1, writeTree } from './real-validators';
 import { SEED, synth, Synthesized } from './util';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { buildStackModel } from '../src/model/stack-model';
 import { envValueProblem } from '../src/model/validators';
-import { spawnSync } from 'child_process';
 
 /** The error a declaration raises (fails the test when it raises none). */
 function problemsOf(overrides: Partial<NetboxPomeriumProjectOptions>): string {

@@ -1,7 +1,7 @@
+import { composeCommand } from './deployment-tasks';
 import { renderPostgresEnv } from '../compose/render-compose';
 import { SERVICES, StackModel } from '../model/stack-model';
 import { netboxSettings } from '../netbox/netbox-settings';
-import { composeCommand } from './deployment-tasks';
 
 /** The generated backup/restore script, relative to the deployment root. */
 export const DATA_SCRIPT = 'scripts/netbox-data.sh';

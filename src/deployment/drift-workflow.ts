@@ -16,7 +16,7 @@ export function renderDriftWorkflow(nodeVersion = '20'): Record<string, unknown>
         'runs-on': 'ubuntu-latest',
         'steps': [
           { uses: 'actions/checkout@v4' },
-          { 'uses': 'actions/setup-node@v4', 'with': { 'node-version': nodeVersion } },
+          { uses: 'actions/setup-node@v4', with: { 'node-version': nodeVersion } },
           { name: 'Install', run: 'npm ci' },
           {
             name: 'Generated files match .projenrc.ts',

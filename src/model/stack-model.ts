@@ -1,8 +1,8 @@
 import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, netboxFeatures, netboxVersionText } from '../netbox/netbox-releases';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
-import { DeclarationProblems } from './problems';
 import { checkIsolation } from './isolation';
+import { DeclarationProblems } from './problems';
 import {
   checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkNetworkName,
   checkPinnedImage, checkPort, checkServiceName, checkToken, checkTraefikName, checkUnique,

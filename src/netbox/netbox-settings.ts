@@ -1,5 +1,5 @@
-import { NETBOX_DB, SERVICES, StackModel } from '../model/stack-model';
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
+import { NETBOX_DB, SERVICES, StackModel } from '../model/stack-model';
 
 /** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
 export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';

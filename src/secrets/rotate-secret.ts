@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { NETBOX_RELEASES } from '../netbox/netbox-releases';
 import { generateSecret, SecretSpec, secretSpecsFor } from './secret-specs';
 import { parseDotEnv, replaceSecret } from './secrets-dotenv';
+import { NETBOX_RELEASES } from '../netbox/netbox-releases';
 
 /**
  * `npx projen rotate-secret <id> [--apply]`: replaces one secret in `.env` on purpose and says what

@@ -16,7 +16,7 @@ describe('the deployment repository', () => {
 
   test('tasks exist, each with a description', () => {
     const tasks = JSON.parse(read(seedDeployment, '.projen/tasks.json')).tasks;
-    for (const name of ['up', 'down', 'logs', 'ps', 'pull', 'config', 'rotate-secret']) {
+    for (const name of ['up', 'down', 'logs', 'ps', 'pull', 'config', 'backup', 'restore', 'rotate-secret']) {
       expect({ name, description: typeof tasks[name]?.description }).toEqual({ name, description: 'string' });
       expect(tasks[name].description.length).toBeGreaterThan(10);
     }

@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseDotEnv } from '../../src/secrets/secrets-dotenv';
 import { dockerComposeV2 } from '../real-validators';
+import { fileMode } from '../util';
 import { copySeedDeployment, git, projen, projenWithEnv } from './context';
 
 const dotenvOf = (dir: string) => readFileSync(path.join(dir, '.env'), 'utf-8');
@@ -33,7 +34,7 @@ describe('secrets of a deployment made by projen new', () => {
   });
 
   test('(3) formats and file mode', () => {
-    expect(statSync(path.join(dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(fileMode(path.join(dir, '.env'))).toBe('600');
     const v = valuesOf(dir);
     expect(Buffer.from(v.POMERIUM_COOKIE_SECRET, 'base64')).toHaveLength(32);
     expect(Buffer.from(v.POMERIUM_SHARED_SECRET, 'base64')).toHaveLength(32);
@@ -70,7 +71,7 @@ describe('secrets of a deployment made by projen new', () => {
       expect(after.POMERIUM_COOKIE_SECRET).not.toBe(before.POMERIUM_COOKIE_SECRET);
       expect(Buffer.from(after.POMERIUM_COOKIE_SECRET, 'base64')).toHaveLength(32);
       expect({ ...after, POMERIUM_COOKIE_SECRET: 'x' }).toEqual({ ...before, POMERIUM_COOKIE_SECRET: 'x' });
-      expect(statSync(path.join(copy, '.env')).mode & 0o777).toBe(0o600);
+      expect(fileMode(path.join(copy, '.env'))).toBe('600');
     });
 
     test('db-password refuses without --apply and leaves .env alone', () => {
