@@ -1,32 +1,12 @@
-import { createHash } from 'crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { SEED } from './util';
+import { SEED, treeHash } from './util';
 import { NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from '../src/model/postgres-guard';
 import { DeclarationProblems } from '../src/model/problems';
 import { DEFAULT_NETBOX_TAG, findNetboxRelease, postgresMajor } from '../src/netbox/netbox-releases';
-
-/** A hash of every file below `dir` (path, mode, content). */
-function treeHash(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(path.join(dir, rel)).sort()) {
-      const relPath = path.join(rel, entry);
-      const stat = statSync(path.join(dir, relPath));
-      if (stat.isDirectory()) {
-        walk(relPath);
-      } else {
-        hash.update(`${relPath}\0${stat.mode}\0`);
-        hash.update(readFileSync(path.join(dir, relPath)));
-      }
-    }
-  };
-  walk('.');
-  return hash.digest('hex');
-}
 
 /** Synthesizes into `outdir` the way `npx projen` does (no post-synthesis install). */
 function synthInto(outdir: string, options: Partial<NetboxPomeriumProjectOptions>): void {

@@ -1,4 +1,6 @@
-import { statSync } from 'fs';
+import { createHash } from 'crypto';
+import { readdirSync, readFileSync, statSync } from 'fs';
+import * as path from 'path';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
@@ -57,4 +59,24 @@ export function parseEnv(content: string | undefined): Record<string, string> {
 /** A file's permission bits in octal, e.g. "600". */
 export function fileMode(file: string): string {
   return (statSync(file).mode % 0o1000).toString(8);
+}
+
+/** A hash of every file below `dir` (path, mode, content), skipping the named entries. */
+export function treeHash(dir: string, skip: readonly string[] = ['node_modules', '.git']): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(path.join(dir, rel)).sort()) {
+      if (skip.includes(entry)) continue;
+      const relPath = path.join(rel, entry);
+      const stat = statSync(path.join(dir, relPath));
+      if (stat.isDirectory()) {
+        walk(relPath);
+      } else {
+        hash.update(`${relPath}\0${stat.mode}\0`);
+        hash.update(readFileSync(path.join(dir, relPath)));
+      }
+    }
+  };
+  walk('.');
+  return hash.digest('hex');
 }

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
-import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
@@ -86,25 +85,8 @@ export function projenWithEnv(dir: string, env: NodeJS.ProcessEnv, ...args: stri
   });
 }
 
-/** A hash of every file's path, mode and content below `dir` (node_modules and .git excluded). */
-export function treeHash(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(path.join(dir, rel)).sort()) {
-      if (entry === 'node_modules' || entry === '.git') continue;
-      const relPath = path.join(rel, entry);
-      const stat = statSync(path.join(dir, relPath));
-      if (stat.isDirectory()) {
-        walk(relPath);
-      } else {
-        hash.update(`${relPath}\0${stat.mode}\0`);
-        hash.update(readFileSync(path.join(dir, relPath)));
-      }
-    }
-  };
-  walk('.');
-  return hash.digest('hex');
-}
+/** Tree hashes skip node_modules and .git. */
+export { treeHash } from '../util';
 
 /** The test runner's environment less what would make projen think it runs under jest. */
 export function cleanEnv(): NodeJS.ProcessEnv {
