@@ -1,0 +1,73 @@
+import { FutureComponent, typescript } from 'projen';
+
+/** How projen puts a Node project's tools on every task's PATH with npm: a second npx, ~0.7 s per task. */
+export const NPX_TASK_PATH = '$(npx -c "node --print process.env.PATH")';
+
+/**
+ * The same PATH from plain `node` (~0.05 s): `node_modules/.bin` of the task's directory and of every
+ * directory above it (what npm's run-script adds), in front of the inherited PATH.
+ */
+export const NODE_TASK_PATH = '$(node --print "const p=require(\'path\');const b=[];'
+  + 'for(let d=process.cwd();;d=p.dirname(d)){b.push(p.join(d,\'node_modules\',\'.bin\'));if(p.dirname(d)===d)break}'
+  + 'b.concat(process.env.PATH||[]).join(p.delimiter)")';
+
+/** The transpiler `node` loads to run `.projenrc.ts` (a `.ts` require hook; plain JavaScript is not touched). */
+export const TRANSPILER = { name: 'sucrase', version: '^3.35.0', hook: 'sucrase/register/ts' } as const;
+
+/**
+ * Runs a deployment's `.projenrc.ts` in two steps: `tsc --noEmit` type-checks it (a type error stops
+ * the task before anything is synthesized), then `node` runs it with sucrase's require hook, which
+ * strips the types of `.ts` files as they load.
+ *
+ * Why not one of projen's runners: ts-node with type checking (projen's default) costs seconds per
+ * resynthesis and breaks with TypeScript 7; `tsx` also transforms every JavaScript module of projen
+ * it loads (~0.6 s a run) and needs the same `tsc --noEmit` step for the types. sucrase leaves
+ * JavaScript alone, so running the projenrc costs what running compiled JavaScript costs, and
+ * TypeScript 7 (the native compiler) checks a projenrc in ~0.3 s. `skipLibCheck` leaves the
+ * (already compiled) declaration files of projen, this library and `@types/node` unchecked; the
+ * projenrc itself is checked in full.
+ */
+class CheckedProjenrcRunner extends FutureComponent {
+  private readonly tsconfig: string;
+
+  constructor(tsconfig: string) {
+    super();
+    this.tsconfig = tsconfig;
+  }
+
+  /**
+   * Replaces npm's PATH lookup by {@link NODE_TASK_PATH}: it runs before every task, the default task
+   * (resynthesis) included, where it cost as much as the type check. Other package managers keep
+   * projen's lookup.
+   */
+  protected init(): void {
+    if (this.project.tasks.env.PATH === NPX_TASK_PATH) this.project.tasks.addEnvironment('PATH', NODE_TASK_PATH);
+  }
+
+  /** The run config for `entrypoint` (the path of `.projenrc.ts`, relative to the project root). */
+  public configFor(entrypoint: string) {
+    return {
+      dependencies: [{ name: 'typescript' }, { name: TRANSPILER.name, version: TRANSPILER.version }],
+      steps: [
+        { name: 'typecheck', execArgs: ['tsc', '--noEmit', '-p', this.tsconfig, '--skipLibCheck'] },
+        { execArgs: ['node', '-r', TRANSPILER.hook, entrypoint] },
+      ],
+    };
+  }
+
+  /** A detached copy; projen's runners are copyable, so this one is too. */
+  public copy(): CheckedProjenrcRunner {
+    return new CheckedProjenrcRunner(this.tsconfig);
+  }
+}
+
+/**
+ * The projenrc runner of a deployment (see {@link CheckedProjenrcRunner}). `tsconfig` is the
+ * projenrc's own tsconfig, which projen's `Projenrc` component writes (`<projenCodeDir>/tsconfig.json`).
+ *
+ * projen types the option as its `TypeScriptRunner`, whose constructor is private; `Projenrc` uses
+ * only what every runner has (`tryAttach`, `configFor`), which this one provides.
+ */
+export function checkedProjenrcRunner(tsconfig: string): typescript.TypeScriptRunner {
+  return new CheckedProjenrcRunner(tsconfig) as unknown as typescript.TypeScriptRunner;
+}
