@@ -1,5 +1,7 @@
 import { FileBase, IResolver, Project } from 'projen';
 
+const MARKERS = new WeakMap<Project, string | undefined>();
+
 /**
  * A read-only generated text file whose first line is projen's "do not edit" marker as a `#`
  * comment (env files and Python configuration both use `#`). The body is rendered lazily.
@@ -7,6 +9,16 @@ import { FileBase, IResolver, Project } from 'projen';
 export class CommentedTextFile extends FileBase {
   constructor(project: Project, filePath: string, private readonly render: () => string[] | undefined) {
     super(project, filePath, { readonly: true });
+  }
+
+  /**
+   * projen's marker, computed once per project. projen's own getter searches every component of
+   * the project for the projenrc, and a file reads it twice per synthesis, which makes the env
+   * files of many apps quadratic (1000 apps: ~2 s of 3.7 s). The marker is the same for every file.
+   */
+  public get marker(): string | undefined {
+    if (!MARKERS.has(this.project)) MARKERS.set(this.project, super.marker);
+    return MARKERS.get(this.project);
   }
 
   protected synthesizeContent(_resolver: IResolver): string | undefined {
