@@ -54,4 +54,12 @@ project.addTask('readme-options', {
   exec: 'ts-node --transpile-only scripts/readme-options.ts',
 });
 
+project.addTask('bench', {
+  description: 'Benchmark resynthesis (vs a projen typescript-app), in-process synthesis and growth with apps; see docs/performance.md',
+  exec: 'ts-node --project bench/tsconfig.json bench/bench.ts',
+  receiveArgs: true,
+});
+// The figures of one machine and moment; docs/performance.md keeps the published ones.
+project.gitignore.exclude('/bench/results.json');
+
 project.synth();
