@@ -1,13 +1,12 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
+import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
+import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
 import { addDataTasks } from './deployment/data-tasks';
 import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
-import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
-import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
-import { checkIsolation } from './model/isolation';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { buildStackModel, StackModel } from './model/stack-model';
@@ -67,7 +66,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     });
     this.declaration = { ...options, apps: [...(options.apps ?? [])] };
     this.stack = stack;
-    this.composeObject = this.renderAndCheck();
+    this.composeObject = this.render();
 
     this.gitignore.exclude('/backups/');
     new SecretsDotEnvFile(this, FILES.secrets, () => this.stack.secrets, () => this.stack.callbackUrl, composeCommand(this.stack));
@@ -106,7 +105,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     const declaration = { ...this.declaration, apps: [...(this.declaration.apps ?? []), app] };
     this.stack = buildStackModel(declaration);
     this.declaration = declaration;
-    this.composeObject = this.renderAndCheck();
+    this.composeObject = this.render();
     this.addAppEnvFile(app.name);
   }
 
@@ -120,14 +119,10 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     for (const warning of this.stack.warnings) this.logger.warn(warning);
   }
 
-  private renderAndCheck(): Record<string, any> {
+  /** Renders the files' objects; buildStackModel has already checked them (isolation included). */
+  private render(): Record<string, any> {
     const compose = renderCompose(this.stack);
-    const p = new DeclarationProblems();
-    checkIsolation(p, this.stack, compose);
-    const stackObject = this.stack.swarm ? renderStack(this.stack, compose, p) : undefined;
-    if (stackObject) checkIsolation(p, this.stack, stackObject);
-    p.throwIfAny();
-    this.stackObject = stackObject;
+    this.stackObject = this.stack.swarm ? renderStack(this.stack, compose) : undefined;
     return compose;
   }
 

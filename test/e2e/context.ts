@@ -80,8 +80,10 @@ export function projen(dir: string, ...args: string[]): SpawnSyncReturns<string>
 
 /** Like `projen()`, with extra environment variables (e.g. a PATH with a fake `docker` first). */
 export function projenWithEnv(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('npx', ['projen', ...args], {
-    cwd: dir, encoding: 'utf-8', env: { ...cleanEnv(), PROJEN_DISABLE_POST: 'true', ...env },
+  // A synthesis runs with --no-post: no npm install afterwards (projen's CLI overwrites
+  // PROJEN_DISABLE_POST from this flag). Before a task name the flag would reach the task as an argument.
+  return spawnSync('npx', ['projen', ...(args.length === 0 ? ['--no-post'] : args)], {
+    cwd: dir, encoding: 'utf-8', env: { ...cleanEnv(), ...env },
   });
 }
 
