@@ -1,0 +1,38 @@
+import { parse } from 'yaml';
+import { synth } from './util';
+
+describe('the generated runbook (README.md of a deployment)', () => {
+  test('follows the declaration: callback URL, client id, Traefik names, secrets, admins', () => {
+    const s = synth({ domain: 'ipam.example.net', authenticateHost: 'login.example.net', superusers: ['admin@example.org'], traefikEntrypoint: 'https' });
+    const runbook: string = s.files['README.md'];
+    expect(runbook).toContain('**`https://login.example.net/oauth2/callback`**');
+    expect(runbook).toContain('`11111111-2222-3333-4444-555555555555`');
+    expect(runbook).toContain('the entrypoint `https`');
+    expect(runbook).toContain("IDP_CLIENT_SECRET='<the client secret value>'");
+    expect(runbook).toContain('Superusers: `admin@example.org`.');
+    expect(runbook).toContain('`X-Pomerium-Claim-Groups`');
+    for (const name of ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'REDIS_CACHE_PASSWORD', 'NETBOX_SECRET_KEY']) expect(runbook).toContain(`\`${name}\``);
+    expect(runbook).not.toContain('netbox.example.org');
+    expect(runbook).not.toContain('stack.yaml');
+  });
+
+  test('names the same callback URL Pomerium is configured with', () => {
+    const s = synth();
+    const callback = `${s.pomerium.authenticate_service_url}/oauth2/callback`;
+    expect(s.files['README.md']).toContain(`\`${callback}\``);
+  });
+
+  test('gains the Swarm section and files with swarm: true', () => {
+    const s = synth({ swarm: true });
+    const runbook: string = s.files['README.md'];
+    expect(runbook).toMatch(/^## .*Swarm/m);
+    expect(runbook).toContain('`stack.yaml`');
+    expect(runbook).toContain('`swarm/stack.sh`');
+    expect(parse(s.files['stack.yaml']).services.netbox).toBeDefined();
+  });
+
+  test('lists the extra NetBox configuration file only where the release needs one', () => {
+    expect(synth({ netboxVersion: 'v3.0-1.4.1', superusers: ['admin@example.org'] }).files['README.md']).toContain('`netbox/zz_netbox_pomerium.py`');
+    expect(synth().files['README.md']).not.toContain('zz_netbox_pomerium.py');
+  });
+});
