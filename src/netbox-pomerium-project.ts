@@ -90,11 +90,13 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
   }
 
   /**
-   * A deployment compiles, tests and packages nothing: drop the TypeScript project's build tasks
-   * and its sample README (the runbook replaces it).
+   * A deployment compiles, tests and packages nothing: drop the TypeScript project's build tasks,
+   * its test tsconfig and its sample README (the runbook replaces it).
    */
   private makeLean(): void {
     for (const task of ['build', 'compile', 'pre-compile', 'post-compile', 'test', 'package', 'watch']) this.removeTask(task);
+    // The tsconfig for tests and linting; projenrc/tsconfig.json is the one that checks .projenrc.ts.
+    this.tryRemoveFile('test/tsconfig.json');
     for (const component of this.components) {
       if (component instanceof SampleReadme) this.node.tryRemoveChild(component.node.id);
     }

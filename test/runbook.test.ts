@@ -36,3 +36,14 @@ describe('the generated runbook (README.md of a deployment)', () => {
     expect(synth().files['README.md']).not.toContain('zz_netbox_pomerium.py');
   });
 });
+
+describe('a lean deployment', () => {
+  test('no build, test or packaging tasks, no test tsconfig, no sample README', () => {
+    const s = synth();
+    const tasks = Object.keys(s.files['.projen/tasks.json'].tasks);
+    for (const task of ['build', 'compile', 'test', 'package', 'watch']) expect(tasks).not.toContain(task);
+    expect(s.files['test/tsconfig.json']).toBeUndefined();
+    expect(s.files['README.md']).not.toContain('replace this');
+    expect(s.files['projenrc/tsconfig.json']).toBeDefined();
+  });
+});
