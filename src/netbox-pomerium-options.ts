@@ -94,7 +94,10 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
 
   /**
    * Host of Pomerium's authenticate service, where the IdP redirects to `https://<host>/oauth2/callback`.
-   * @default - the same host as `domain`
+   *
+   * It must differ from every route's host: Pomerium answers `/` on this host itself. It needs a
+   * DNS record pointing at Traefik, like `domain`.
+   * @default - "authenticate." followed by `domain`
    */
   readonly authenticateHost?: string;
 
@@ -113,8 +116,9 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly idpProviderUrl?: string;
 
   /**
-   * The tenant the provider URL is built from: the Entra ID tenant id or verified domain (azure;
-   * never `common`/`organizations`), the org domain (okta), the tenant domain (auth0), the
+   * The tenant the provider URL is built from.
+   *
+   * The Entra ID tenant id or verified domain (azure; never `common`/`organizations`), the org domain (okta), the tenant domain (auth0), the
    * subdomain (onelogin), the user-pool id `<region>_<id>` (cognito), the PingOne environment id
    * (ping, North America). Refused for providers without a tenant and next to `idpProviderUrl`.
    * @default - use `idpProviderUrl`

@@ -24,7 +24,7 @@ describe('the seed deployment', () => {
 
   test('Traefik labels sit on Pomerium and say what the seed\'s labels say', () => {
     expect(labels['traefik.enable']).toBe('true');
-    expect(labels['traefik.http.routers.netbox.rule']).toBe('Host(`netbox.example.org`)');
+    expect(labels['traefik.http.routers.netbox.rule']).toBe('Host(`netbox.example.org`) || Host(`authenticate.netbox.example.org`)');
     expect(labels['traefik.http.routers.netbox.entrypoints']).toBe('websecure');
     expect(labels['traefik.http.routers.netbox.tls.certresolver']).toBe('le');
     expect(labels['traefik.docker.network']).toBe('traefik-proxy');
@@ -34,7 +34,7 @@ describe('the seed deployment', () => {
   test('Pomerium: behind Traefik, self-hosted authenticate, claim header, trusted hop', () => {
     expect(s.pomerium.insecure_server).toBe(true);
     expect(s.pomerium.address).toBe(':8080');
-    expect(s.pomerium.authenticate_service_url).toBe('https://netbox.example.org');
+    expect(s.pomerium.authenticate_service_url).toBe('https://authenticate.netbox.example.org');
     expect(s.pomerium.xff_num_trusted_hops).toBe(1);
     expect(s.pomerium.idp_provider).toBe('azure');
     expect(s.pomerium.idp_provider_url).toBe(SEED.idpProviderUrl);
@@ -92,12 +92,13 @@ describe('the seed deployment', () => {
       expect(netboxEnv.REMOTE_AUTH_HEADER).toBe('HTTP_' + header.toUpperCase().split('-').join('_'));
     });
 
-    test('Host rule host = route `from` host = authenticate URL host = ALLOWED_HOSTS', () => {
-      const ruleHost = /^Host\(`([^`]+)`\)$/.exec(labels['traefik.http.routers.netbox.rule'])![1];
-      expect(new URL(route.from).host).toBe(ruleHost);
-      expect(new URL(s.pomerium.authenticate_service_url).host).toBe(ruleHost);
-      expect(netboxEnv.ALLOWED_HOSTS).toBe(ruleHost);
-      expect(netboxEnv.CSRF_TRUSTED_ORIGINS).toBe(`https://${ruleHost}`);
+    test('the Host rule names the route `from` host (= ALLOWED_HOSTS, CSRF origin) and the authenticate URL host', () => {
+      const ruleHosts = labels['traefik.http.routers.netbox.rule'].split(' || ').map((m) => /^Host\(`([^`]+)`\)$/.exec(m)![1]);
+      expect(ruleHosts).toEqual([new URL(route.from).host, new URL(s.pomerium.authenticate_service_url).host]);
+      expect(netboxEnv.ALLOWED_HOSTS).toBe(ruleHosts[0]);
+      expect(netboxEnv.CSRF_TRUSTED_ORIGINS).toBe(`https://${ruleHosts[0]}`);
+      // Pomerium serves `/` of its authenticate host itself: it must not be NetBox's host.
+      expect(ruleHosts[1]).not.toBe(ruleHosts[0]);
     });
 
     test('Traefik network = the network Pomerium joins = the external network', () => {
@@ -143,9 +144,9 @@ describe('the seed deployment', () => {
 describe('changing one option moves every file that derives from it', () => {
   test('domain', () => {
     const s = synth({ domain: 'ipam.corp.example' });
-    expect(s.compose.services.pomerium.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`)');
+    expect(s.compose.services.pomerium.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`) || Host(`authenticate.ipam.corp.example`)');
     expect(s.pomerium.routes[0].from).toBe('https://ipam.corp.example');
-    expect(s.pomerium.authenticate_service_url).toBe('https://ipam.corp.example');
+    expect(s.pomerium.authenticate_service_url).toBe('https://authenticate.ipam.corp.example');
     expect(s.env('netbox').ALLOWED_HOSTS).toBe('ipam.corp.example');
     expect(s.env('netbox').CSRF_TRUSTED_ORIGINS).toBe('https://ipam.corp.example');
     for (const [file, content] of Object.entries(s.files)) {
@@ -201,5 +202,19 @@ describe('a zero-flag declaration', () => {
     expect(s.pomerium.idp_provider).toBe('oidc');
     expect(s.pomerium.idp_provider_url).toBe('https://idp.example.org');
     expect(s.pomerium.routes[0].policy).toEqual([]);
+  });
+});
+
+describe('the authenticate host', () => {
+  test('may not be a route\'s host: Pomerium answers `/` there itself', () => {
+    expect(() => synth({ authenticateHost: 'netbox.example.org' }))
+      .toThrow(/authenticateHost: is also the host of a route \(got "netbox\.example\.org"\)\. Pomerium answers `\/` on its authenticate host itself.*"authenticate\.netbox\.example\.org"/);
+  });
+});
+
+describe('composeOverrides', () => {
+  test('cannot remove a generated service', () => {
+    expect(() => synth({ composeOverrides: { 'services.postgres': null } }))
+      .toThrow(/composeOverrides\["services\.postgres"\]: removes a generated service \(got null\)\. Remove the override/);
   });
 });

@@ -74,7 +74,7 @@ describe('the seed deployment with swarm: true', () => {
     expect(labels['traefik.swarm.network']).toBe('traefik-proxy');
     expect(labels['traefik.docker.network']).toBeUndefined();
     expect(labels['traefik.http.services.netbox.loadbalancer.server.port']).toBe('8080');
-    expect(labels['traefik.http.routers.netbox.rule']).toBe('Host(`netbox.example.org`)');
+    expect(labels['traefik.http.routers.netbox.rule']).toBe('Host(`netbox.example.org`) || Host(`authenticate.netbox.example.org`)');
     expect(labels['traefik.http.routers.netbox.entrypoints']).toBe('websecure');
     expect(labels['traefik.http.routers.netbox.tls.certresolver']).toBe('le');
     // Every other label is compose.yaml's, unchanged.
@@ -311,8 +311,8 @@ describe('problems only the stack has are refused before anything is written', (
 describe('one declaration, two files', () => {
   test('a new domain reaches compose.yaml and stack.yaml', () => {
     const s = swarm({ domain: 'ipam.corp.example' });
-    expect(s.compose.services.pomerium.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`)');
-    expect(s.stack.services.pomerium.deploy.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`)');
+    expect(s.compose.services.pomerium.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`) || Host(`authenticate.ipam.corp.example`)');
+    expect(s.stack.services.pomerium.deploy.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`) || Host(`authenticate.ipam.corp.example`)');
     expect(s.files[STACK_FILE]).not.toContain('netbox.example.org');
     // The route reaches Pomerium's config, which the stack mounts as a config.
     expect(s.pomerium.routes[0].from).toBe('https://ipam.corp.example');

@@ -78,7 +78,7 @@ const CASES: Case[] = [
   }, 'apps[1].host', 'A.example.org', 'its own host name'],
   ['app on the authenticate host', {
     authenticateHost: 'auth.example.org', apps: [{ name: 'a', image: 'a/a:1', port: 1, host: 'auth.example.org' }],
-  }, 'apps[0].host', 'auth.example.org', 'serves only Pomerium'],
+  }, 'authenticateHost', 'auth.example.org', 'answers `/` on its authenticate host'],
   ['app named like a generated service', { apps: [{ name: 'postgres', image: 'a/a:1', port: 1, host: 'a.example.org' }] },
     'apps[0].name', 'postgres', 'Rename the app'],
   ['app name with a dot (breaks Traefik label keys)', { apps: [{ name: 'my.app', image: 'a/a:1', port: 1, host: 'a.example.org' }] },

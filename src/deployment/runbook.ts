@@ -1,4 +1,5 @@
 import { DATA_SCRIPT } from './data-script';
+import { WORKFLOW_FILE } from './drift-workflow';
 import { FILES } from '../compose/render-compose';
 import { SERVICES, StackModel } from '../model/stack-model';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -40,7 +41,9 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '',
     `Keep a copy of ${code(FILES.secrets)} in your password manager: the database and Redis passwords also live in their volumes.`,
     '',
-    '## 3. Traefik',
+    '## 3. DNS and Traefik',
+    '',
+    `Point ${[model.domain, model.authenticateHost, ...model.apps.map((a) => a.host)].map(code).join(', ')} at Traefik.`,
     '',
     `Traefik must already run with the Docker provider, ${code('exposedByDefault=false')}, the external network`
     + ` ${code(model.traefik.network)}, the entrypoint ${code(model.traefik.entrypoint)} and the certificate resolver`
@@ -91,7 +94,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
       ? [`| ${code(FILES.netboxExtraConfig)} | settings netbox-docker ${release.dockerRelease} cannot read from the environment (if present) |`]
       : []),
     `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
-    `| ${code('.github/workflows/deployment.yml')} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
+    `| ${code(WORKFLOW_FILE)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
     ...(model.swarm
       ? [`| ${code(STACK_FILE)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,

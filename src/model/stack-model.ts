@@ -147,7 +147,9 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
 
   const domain = options.domain ?? DEFAULTS.domain;
   checkHost(p, 'domain', domain);
-  const authenticateHost = options.authenticateHost ?? domain;
+  // Pomerium serves `/` of its authenticate host itself, so that host must not be a route's host
+  // (NetBox's home page would show Pomerium's): a host of its own, by default below the domain.
+  const authenticateHost = options.authenticateHost ?? `authenticate.${domain}`;
   if (options.authenticateHost !== undefined) checkHost(p, 'authenticateHost', authenticateHost);
 
   // Identity provider.
@@ -265,9 +267,10 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   });
   checkUnique(p, [['domain', domain], ...apps.map((a, i) => [`apps[${i}].host`, a.host] as const)], 'host',
     'Give every app its own host name.');
-  if (authenticateHost !== domain) {
-    checkUnique(p, [['authenticateHost', authenticateHost], ...apps.map((a, i) => [`apps[${i}].host`, a.host] as const)],
-      'host', 'The authenticate host serves only Pomerium; give the app another host.');
+  const routeHosts = [domain, ...apps.map((a) => a.host)].map((h) => h.toLowerCase());
+  if (routeHosts.includes(authenticateHost.toLowerCase())) {
+    p.add('authenticateHost', 'is also the host of a route', authenticateHost,
+      `Pomerium answers \`/\` on its authenticate host itself, so that page would never reach the app. Give it a host of its own, such as "authenticate.${domain}".`);
   }
   checkUnique(p, [...Object.values(SERVICES).map((s) => [`(service ${s})`, s] as const),
     ...apps.map((a, i) => [`apps[${i}].name`, a.name] as const)], 'name', 'Rename the app; the generated services already use this name.');
@@ -319,6 +322,12 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   };
   // Isolation is judged on the rendered compose file (overrides included), and reported together
   // with every other problem.
+  for (const service of Object.values(SERVICES)) {
+    if (model.composeOverrides[`services.${service}`] === null) {
+      p.add(`composeOverrides["services.${service}"]`, 'removes a generated service', null,
+        'Remove the override; the stack needs every generated service.');
+    }
+  }
   try {
     const compose = renderCompose(model);
     checkIsolation(p, model, compose);

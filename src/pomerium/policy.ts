@@ -138,7 +138,9 @@ export class Criteria {
   }
   /**
    * Users whose `groups` claim has this group (PPL `claim/groups: {has: ...}`; Pomerium Core has no
-   * `groups` criterion). For Entra ID the value is the group's object id, a GUID.
+   * `groups` criterion). For Entra ID the value is the group's object id, a GUID. Cognito names
+   * the claim `cognito:groups`: use `Criteria.claim('cognito:groups', Matcher.has(group))` there
+   * (the `allowedGroups` option picks the provider's claim itself).
    */
   public static groups(group: string): Criteria {
     return Criteria.claim('groups', Matcher.has(group));

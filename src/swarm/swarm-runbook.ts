@@ -2,6 +2,7 @@ import { renderStack, STACK_FILE } from './render-stack';
 import { STACK_SCRIPT } from './swarm-tasks';
 import { FILES } from '../compose/render-compose';
 import { SERVICES, StackModel } from '../model/stack-model';
+import { SECRET_NAMES } from '../secrets/secret-specs';
 import { TraefikProvider } from '../traefik/traefik-labels';
 
 /**
@@ -34,7 +35,7 @@ export function swarmRunbookSection(model: StackModel): string[] {
     `3. The Traefik network is an attachable overlay network: \`docker network create --driver overlay --attachable ${network}\`.`,
     `4. Label the one node that keeps the data: \`docker node update --label-add ${label} <node>\`. `
       + `${pinned.map(code).join(', ')} run only there, because their volumes live on that node.`,
-    `5. ${code(FILES.secrets)} holds every secret (\`npx projen\` creates them; paste ${code('IDP_CLIENT_SECRET')} yourself).`,
+    `5. ${code(FILES.secrets)} holds every secret (\`npx projen\` creates them; paste ${code(SECRET_NAMES.idpClientSecret)} yourself).`,
     '',
     '### Deploy, check, remove',
     '',

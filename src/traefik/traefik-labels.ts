@@ -30,7 +30,8 @@ export function renderTraefikLabels(model: StackModel, provider: TraefikProvider
 
   const hostsByRouter = new Map<string, string[]>();
   for (const route of model.routes) hostsByRouter.set(route.routerName, [route.host]);
-  if (model.authenticateHost !== model.domain) hostsByRouter.get(service)!.push(model.authenticateHost);
+  // The authenticate host (IdP callback, sign-in pages) reaches Pomerium through NetBox's router.
+  hostsByRouter.get(service)!.push(model.authenticateHost);
 
   for (const [router, hosts] of hostsByRouter) {
     const prefix = `traefik.http.routers.${router}`;

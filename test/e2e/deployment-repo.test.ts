@@ -35,7 +35,7 @@ describe('the deployment repository', () => {
 
   test('the runbook names this deployment\'s callback URL, secret and tasks', () => {
     const runbook = read(seedDeployment, 'README.md');
-    expect(runbook).toContain('`https://netbox.example.org/oauth2/callback`');
+    expect(runbook).toContain('`https://authenticate.netbox.example.org/oauth2/callback`');
     expect(runbook).toContain("IDP_CLIENT_SECRET='<the client secret value>'");
     expect(runbook).toContain('`npx projen up`');
     expect(runbook).toContain('superusers');
@@ -87,11 +87,12 @@ describe('the deployment repository', () => {
     }
     const compose = parse(read(dir, 'compose.yaml'));
     const config = parse(read(dir, 'pomerium/config.yaml'));
-    expect(compose.services.pomerium.labels['traefik.http.routers.seed-deployment.rule']).toBe('Host(`ipam.example.net`)');
+    expect(compose.services.pomerium.labels['traefik.http.routers.seed-deployment.rule'])
+      .toBe('Host(`ipam.example.net`) || Host(`authenticate.ipam.example.net`)');
     expect(config.routes[0].from).toBe('https://ipam.example.net');
-    expect(config.authenticate_service_url).toBe('https://ipam.example.net');
+    expect(config.authenticate_service_url).toBe('https://authenticate.ipam.example.net');
     expect(read(dir, 'env/netbox.env')).toMatch(/^CSRF_TRUSTED_ORIGINS=https:\/\/ipam\.example\.net$/m);
-    expect(read(dir, 'README.md')).toContain('`https://ipam.example.net/oauth2/callback`');
+    expect(read(dir, 'README.md')).toContain('`https://authenticate.ipam.example.net/oauth2/callback`');
     // Only files derived from the domain changed.
     const changed = git(dir, 'status', '--porcelain').split('\n').filter((l) => l).map((l) => l.slice(3)).sort();
     expect(changed).toEqual(['.projenrc.ts', 'README.md', 'compose.yaml', 'env/netbox.env', 'pomerium/config.yaml']);

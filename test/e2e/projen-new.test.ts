@@ -27,7 +27,8 @@ describe('projen new --from the packed library, with the seed\'s flags', () => {
       expect({ file, exists: exists(seedDeployment, file) }).toEqual({ file, exists: true });
     }
     const compose = parse(read('compose.yaml'));
-    expect(compose.services.pomerium.labels['traefik.http.routers.seed-deployment.rule']).toBe('Host(`netbox.example.org`)');
+    expect(compose.services.pomerium.labels['traefik.http.routers.seed-deployment.rule'])
+      .toBe('Host(`netbox.example.org`) || Host(`authenticate.netbox.example.org`)');
   });
 
   test('npx projen again changes nothing (idempotent)', () => {

@@ -80,6 +80,6 @@ describe('the projenrc runner of a deployment', () => {
     expect(pomerium.routes.map((route: { from: string }) => route.from)).toEqual(['https://netbox2.example.org', 'https://grafana.example.org']);
     const compose = parse(read(dir, 'compose.yaml'));
     expect(compose.services.grafana.image).toBe('grafana/grafana:11.3.0');
-    expect(compose.services.pomerium.labels['traefik.http.routers.seed-deployment.rule']).toBe('Host(`netbox2.example.org`)');
+    expect(compose.services.pomerium.labels['traefik.http.routers.seed-deployment.rule']).toBe('Host(`netbox2.example.org`) || Host(`authenticate.netbox2.example.org`)');
   });
 });

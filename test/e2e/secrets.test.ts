@@ -48,7 +48,7 @@ describe('secrets of a deployment made by projen new', () => {
     const r = projen(dir);
     expect(r.status).toBe(0);
     expect(r.stdout + r.stderr).toContain('IDP_CLIENT_SECRET is not set');
-    expect(r.stdout + r.stderr).toContain('https://netbox.example.org/oauth2/callback');
+    expect(r.stdout + r.stderr).toContain('https://authenticate.netbox.example.org/oauth2/callback');
     const without = dockerComposeV2(dir);
     expect(without.status).not.toBe(0);
     expect(without.output).toMatch(/IDP_CLIENT_SECRET/);
