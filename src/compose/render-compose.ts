@@ -1,4 +1,4 @@
-import { NETBOX_NETWORK, NETBOX_PORT, NETBOX_DB, SERVICES, StackModel } from '../model/stack-model';
+import { NETBOX_NETWORK, NETBOX_PORT, NETBOX_DB, SERVICES, StackModel, VOLUMES } from '../model/stack-model';
 import { NETBOX_EXTRA_CONFIG_MOUNT, NETBOX_EXTRA_CONFIG_NAME, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -51,10 +51,9 @@ export function renderCompose(model: StackModel): ComposeObject {
     depends_on: { [SERVICES.netbox]: { condition: 'service_started' } },
   };
 
-  const netboxVolumes = ['netbox-media-files:/opt/netbox/netbox/media'];
-  if (release.reportsAndScriptsVolumes) {
-    netboxVolumes.push('netbox-reports-files:/opt/netbox/netbox/reports', 'netbox-scripts-files:/opt/netbox/netbox/scripts');
-  }
+  const mount = (v: { name: string; mount: string }) => `${v.name}:${v.mount}`;
+  const netboxVolumes = [mount(VOLUMES.media)];
+  if (release.reportsAndScriptsVolumes) netboxVolumes.push(mount(VOLUMES.reports), mount(VOLUMES.scripts));
   if (renderNetboxExtraConfig(model)) netboxVolumes.push(`./${FILES.netboxExtraConfig}:${NETBOX_EXTRA_CONFIG_MOUNT}:ro`);
   const netboxEnvironment: Record<string, string> = {
     DB_PASSWORD: secretRef(SECRET_NAMES.db),
@@ -109,7 +108,7 @@ export function renderCompose(model: StackModel): ComposeObject {
     restart: RESTART,
     env_file: [FILES.postgresEnv],
     environment: { POSTGRES_PASSWORD: secretRef(SECRET_NAMES.db) },
-    volumes: [`netbox-postgres-data:${release.postgresDataPath}`],
+    volumes: [`${VOLUMES.postgres.name}:${release.postgresDataPath}`],
     networks: [NETBOX_NETWORK],
     healthcheck: {
       test: ['CMD-SHELL', 'pg_isready -q -t 2 -d $$POSTGRES_DB -U $$POSTGRES_USER'],
@@ -119,8 +118,8 @@ export function renderCompose(model: StackModel): ComposeObject {
       retries: 5,
     },
   };
-  services[SERVICES.redis] = redisService(model, SECRET_NAMES.redis, 'netbox-redis-data', true);
-  services[SERVICES.redisCache] = redisService(model, SECRET_NAMES.redisCache, 'netbox-redis-cache-data', false);
+  services[SERVICES.redis] = redisService(model, SECRET_NAMES.redis, mount(VOLUMES.redis), true);
+  services[SERVICES.redisCache] = redisService(model, SECRET_NAMES.redisCache, mount(VOLUMES.redisCache), false);
 
   for (const app of model.apps) {
     services[app.name] = {
@@ -138,8 +137,8 @@ export function renderCompose(model: StackModel): ComposeObject {
   };
   for (const app of model.apps) networks[app.network] = { internal: true };
 
-  const volumeNames = ['netbox-media-files', 'netbox-postgres-data', 'netbox-redis-data', 'netbox-redis-cache-data',
-    ...(release.reportsAndScriptsVolumes ? ['netbox-reports-files', 'netbox-scripts-files'] : [])].sort();
+  const volumeNames = [VOLUMES.media, VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache,
+    ...(release.reportsAndScriptsVolumes ? [VOLUMES.reports, VOLUMES.scripts] : [])].map((v) => v.name).sort();
   const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
 
   // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
@@ -156,7 +155,7 @@ function processHealthcheck(processName: string): ComposeObject {
   };
 }
 
-function redisService(model: StackModel, passwordVar: string, volume: string, appendOnly: boolean): ComposeObject {
+function redisService(model: StackModel, passwordVar: string, volumeMount: string, appendOnly: boolean): ComposeObject {
   const { redisServer, redisCli, redisImage } = model.netbox.release;
   // `sh -c` so that $$REDIS_PASSWORD expands inside the container, not from the compose file.
   const server = `${redisServer}${appendOnly ? ' --appendonly yes' : ''} --requirepass $$REDIS_PASSWORD`;
@@ -165,7 +164,7 @@ function redisService(model: StackModel, passwordVar: string, volume: string, ap
     restart: RESTART,
     command: ['sh', '-c', server],
     environment: { REDIS_PASSWORD: secretRef(passwordVar) },
-    volumes: [`${volume}:/data`],
+    volumes: [volumeMount],
     networks: [NETBOX_NETWORK],
     healthcheck: {
       test: ['CMD-SHELL', `[ "$$(${redisCli} --no-auth-warning -a "$$REDIS_PASSWORD" ping)" = 'PONG' ]`],

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { parse } from 'yaml';
 import { DeclarationProblems } from './problems';
-import { SERVICES } from './stack-model';
+import { SERVICES, VOLUMES } from './stack-model';
 import { postgresMajor } from '../netbox/netbox-releases';
 
 /** The Postgres image, data volume and data mount a compose file names. */
@@ -52,7 +52,7 @@ export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresL
   if (before !== after) what.push(`Postgres ${before} -> ${after} (a new major version cannot read the old data files)`);
   if (previous.dataPath !== next.dataPath) what.push(`data path ${previous.dataPath} -> ${next.dataPath}`);
   if (!sameVolume) what.push(`volume ${previous.volume} -> ${next.volume}`);
-  const oldVolume = `${projectName}_${previous.volume ?? 'netbox-postgres-data'}`;
+  const oldVolume = `${projectName}_${previous.volume ?? VOLUMES.postgres.name}`;
   p.add('netboxVersion',
     `would move the existing database (${what.join('; ')}); NetBox would start with an empty database and the old data `
     + 'would be orphaned in its volume', `${previous.image} at ${previous.dataPath} -> ${next.image} at ${next.dataPath}`,

@@ -25,6 +25,19 @@ export const SERVICES = {
   redisCache: 'redis-cache',
 } as const;
 
+/**
+ * The stack's named volumes and where they are mounted. Postgres's data path depends on the
+ * release (NetBoxRelease.postgresDataPath).
+ */
+export const VOLUMES = {
+  media: { name: 'netbox-media-files', mount: '/opt/netbox/netbox/media' },
+  reports: { name: 'netbox-reports-files', mount: '/opt/netbox/netbox/reports' },
+  scripts: { name: 'netbox-scripts-files', mount: '/opt/netbox/netbox/scripts' },
+  postgres: { name: 'netbox-postgres-data' },
+  redis: { name: 'netbox-redis-data', mount: '/data' },
+  redisCache: { name: 'netbox-redis-cache-data', mount: '/data' },
+} as const;
+
 /** The port netbox-docker's web server listens on inside the container. */
 export const NETBOX_PORT = 8080;
 /** The network NetBox and its data services share; internal, so nothing outside Docker reaches it. */

@@ -1,5 +1,5 @@
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
-import { NETBOX_DB, SERVICES, StackModel } from '../model/stack-model';
+import { NETBOX_DB, SERVICES, StackModel, VOLUMES } from '../model/stack-model';
 
 /** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
 export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';
@@ -77,7 +77,7 @@ export function netboxSettings(model: StackModel): { env: Record<string, string>
     REDIS_CACHE_SSL: 'false',
     // No built-in admin with a known password: admins come from the IdP (superusers).
     SKIP_SUPERUSER: 'true',
-    MEDIA_ROOT: '/opt/netbox/netbox/media',
+    MEDIA_ROOT: VOLUMES.media.mount,
     METRICS_ENABLED: 'false',
     WEBHOOKS_ENABLED: 'true',
     GRAPHQL_ENABLED: 'true',
