@@ -18,6 +18,9 @@ import { renderStack, STACK_FILE } from './swarm/render-stack';
 import { swarmRunbookSection } from './swarm/swarm-runbook';
 import { addSwarmTasks } from './swarm/swarm-tasks';
 
+/** TypeScript project options a deployment forces off (it has no library code to build, test or ship). */
+const IGNORED_OPTIONS = ['sampleCode', 'jest', 'eslint', 'prettier', 'package', 'release', 'github', 'buildWorkflow'];
+
 /**
  * A NetBox deployment behind Pomerium and Traefik, generated from one typed declaration.
  *
@@ -28,6 +31,7 @@ import { addSwarmTasks } from './swarm/swarm-tasks';
  */
 export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
   private declaration: NetboxPomeriumProjectOptions;
+  private readonly ignoredOptions: readonly string[];
   private stack: StackModel;
   private composeObject: Record<string, any>;
   /** The Swarm stack (derived from composeObject), when `swarm` is on. */
@@ -64,6 +68,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       typescriptVersion: options.typescriptVersion ?? '~7.0.0',
       devDeps: ['@types/node@^20', ...(options.devDeps ?? [])],
     });
+    this.ignoredOptions = IGNORED_OPTIONS.filter((name) => (options as unknown as Record<string, unknown>)[name] === true);
     this.declaration = { ...options, apps: [...(options.apps ?? [])] };
     this.stack = stack;
     this.composeObject = this.render();
@@ -113,6 +118,9 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
 
   public preSynthesize(): void {
     super.preSynthesize();
+    for (const name of this.ignoredOptions) {
+      this.logger.warn(`${name}: is ignored by a deployment (got true). A deployment builds, tests and releases nothing; remove it.`);
+    }
     // Checks against what is on disk run here, before any file is written.
     const p = new DeclarationProblems();
     checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.composeObject)!,

@@ -1,5 +1,7 @@
+import { Testing } from 'projen';
 import { parse } from 'yaml';
-import { synth } from './util';
+import { NetboxPomeriumProject } from '../src';
+import { SEED, synth } from './util';
 
 describe('the generated runbook (README.md of a deployment)', () => {
   test('follows the declaration: callback URL, client id, Traefik names, secrets, admins', () => {
@@ -46,4 +48,15 @@ describe('a lean deployment', () => {
     expect(s.files['README.md']).not.toContain('replace this');
     expect(s.files['projenrc/tsconfig.json']).toBeDefined();
   });
+});
+
+test('options a deployment ignores are named in a warning, not silently dropped', () => {
+  const project = new NetboxPomeriumProject({ ...SEED, jest: true, github: true });
+  const warn = jest.spyOn(project.logger, 'warn');
+  const files = Testing.synth(project);
+  const messages = warn.mock.calls.map((c) => c.join(' '));
+  expect(messages).toContainEqual(expect.stringMatching(/^jest: is ignored by a deployment \(got true\)\. .*remove it\.$/));
+  expect(messages).toContainEqual(expect.stringMatching(/^github: is ignored by a deployment/));
+  expect(files['.github/workflows/deployment.yml']).toBeDefined();
+  expect(Object.keys(files['package.json'].devDependencies)).not.toContain('jest');
 });
