@@ -29,6 +29,11 @@ describe('the seed deployment', () => {
     expect(labels['traefik.http.routers.netbox.tls.certresolver']).toBe('le');
     expect(labels['traefik.docker.network']).toBe('traefik-proxy');
     expect(labels['traefik.http.services.netbox.loadbalancer.server.port']).toBe('8080');
+    // Client-sent identity headers are stripped before Pomerium (a second layer to its overwrite).
+    expect(labels['traefik.http.routers.netbox.middlewares']).toBe('netbox-strip-identity-headers');
+    for (const header of ['X-Pomerium-Claim-Email', 'X-Pomerium-Jwt-Assertion']) {
+      expect(labels[`traefik.http.middlewares.netbox-strip-identity-headers.headers.customrequestheaders.${header}`]).toBe('');
+    }
   });
 
   test('Pomerium: behind Traefik, self-hosted authenticate, claim header, trusted hop', () => {

@@ -1,4 +1,5 @@
-import { NETBOX_NETWORK, NETBOX_PORT, NETBOX_DB, SERVICES, StackModel, VOLUMES } from '../model/stack-model';
+import type { StackModel } from '../model/stack-model';
+import { NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, NETBOX_EXTRA_CONFIG_NAME, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -11,7 +12,7 @@ export const FILES = {
   netboxEnv: 'env/netbox.env',
   postgresEnv: 'env/postgres.env',
   netboxExtraConfig: `netbox/${NETBOX_EXTRA_CONFIG_NAME}`,
-  secrets: '.env',
+  secrets: SECRETS_FILE,
   appEnv: (app: string) => `env/${app}.env`,
 } as const;
 
@@ -20,8 +21,8 @@ export type ComposeObject = Record<string, any>;
 /** `${NAME:?...}`: Compose refuses to start when the secret is missing or empty. */
 export function secretRef(name: string): string {
   const hint = name === SECRET_NAMES.idpClientSecret
-    ? 'paste the IdP client secret into .env'
-    : 'run npx projen to create it in .env';
+    ? `paste the IdP client secret into ${SECRETS_FILE}`
+    : `run npx projen to create it in ${SECRETS_FILE}`;
   return `\${${name}:?${hint}}`;
 }
 

@@ -1,6 +1,7 @@
 import { composeCommand } from './deployment-tasks';
 import { renderPostgresEnv } from '../compose/render-compose';
-import { SERVICES, StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/stack-model';
+import { SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
 
 /** The generated backup/restore script, relative to the deployment root. */

@@ -14,3 +14,6 @@ export function claimHeader(claim: string): string {
 export function metaKey(header: string): string {
   return `HTTP_${header.toUpperCase().replace(/-/g, '_')}`;
 }
+
+/** The signed identity JWT Pomerium sends upstream with `pass_identity_headers`. */
+export const JWT_ASSERTION_HEADER = 'X-Pomerium-Jwt-Assertion';

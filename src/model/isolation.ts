@@ -1,5 +1,6 @@
 import { DeclarationProblems } from './problems';
-import { NETBOX_NETWORK, SERVICES, StackModel } from './stack-model';
+import type { StackModel } from './stack-model';
+import { NETBOX_NETWORK, SERVICES } from './stack-names';
 import { ComposeObject } from '../compose/render-compose';
 import { netboxSettings } from '../netbox/netbox-settings';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { parse } from 'yaml';
 import { DeclarationProblems } from './problems';
-import { SERVICES, VOLUMES } from './stack-model';
+import { SERVICES, VOLUMES } from './stack-names';
 import { postgresMajor } from '../netbox/netbox-releases';
 
 /** The Postgres image, data volume and data mount a compose file names. */

@@ -3,6 +3,7 @@ import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
 import { checkIsolation } from './isolation';
 import { DeclarationProblems } from './problems';
+import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import {
   checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkNetworkName,
   checkPinnedImage, checkPort, checkServiceName, checkToken, checkTraefikName, checkUnique,
@@ -14,36 +15,7 @@ import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
 import { renderStack } from '../swarm/render-stack';
 import { buildSwarmModel, SwarmModel } from '../swarm/swarm-model';
 
-/** Service names of the stack: one place, every file derives from them. */
-export const SERVICES = {
-  pomerium: 'pomerium',
-  netbox: 'netbox',
-  worker: 'netbox-worker',
-  housekeeping: 'netbox-housekeeping',
-  postgres: 'postgres',
-  redis: 'redis',
-  redisCache: 'redis-cache',
-} as const;
-
-/**
- * The stack's named volumes and where they are mounted. Postgres's data path depends on the
- * release (NetBoxRelease.postgresDataPath).
- */
-export const VOLUMES = {
-  media: { name: 'netbox-media-files', mount: '/opt/netbox/netbox/media' },
-  reports: { name: 'netbox-reports-files', mount: '/opt/netbox/netbox/reports' },
-  scripts: { name: 'netbox-scripts-files', mount: '/opt/netbox/netbox/scripts' },
-  postgres: { name: 'netbox-postgres-data' },
-  redis: { name: 'netbox-redis-data', mount: '/data' },
-  redisCache: { name: 'netbox-redis-cache-data', mount: '/data' },
-} as const;
-
-/** The port netbox-docker's web server listens on inside the container. */
-export const NETBOX_PORT = 8080;
-/** The network NetBox and its data services share; internal, so nothing outside Docker reaches it. */
-export const NETBOX_NETWORK = 'netbox';
-/** The NetBox database and role name. */
-export const NETBOX_DB = 'netbox';
+export { NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from './stack-names';
 
 export const DEFAULTS = {
   domain: 'netbox.example.org',

@@ -1,5 +1,6 @@
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
-import { NETBOX_DB, SERVICES, StackModel, VOLUMES } from '../model/stack-model';
+import type { StackModel } from '../model/stack-model';
+import { NETBOX_DB, SERVICES, VOLUMES } from '../model/stack-names';
 
 /** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
 export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';

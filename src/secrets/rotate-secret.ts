@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { generateSecret, SecretSpec, secretSpecsFor } from './secret-specs';
 import { parseDotEnv, replaceSecret } from './secrets-dotenv';
+import { NETBOX_DB, SECRETS_FILE, SERVICES } from '../model/stack-names';
 import { NETBOX_RELEASES } from '../netbox/netbox-releases';
 
 /**
@@ -33,7 +34,7 @@ export interface RotateOptions {
 }
 
 export function rotateSecret(options: RotateOptions): RotateResult {
-  const dotenv = path.join(options.dir, '.env');
+  const dotenv = path.join(options.dir, SECRETS_FILE);
   const specs = knownSpecs();
   const present = new Set(existsSync(dotenv) ? parseDotEnv(readFileSync(dotenv, 'utf-8')).map((e) => e.name) : []);
   const usable = specs.filter((s) => present.has(s.envName));
@@ -55,9 +56,9 @@ export function rotateSecret(options: RotateOptions): RotateResult {
           + 'then writes it to .env. Then run `npx projen up` to recreate netbox and its worker.',
       };
     }
-    const sql = `ALTER ROLE netbox WITH PASSWORD '${value}';\n`;
+    const sql = `ALTER ROLE ${NETBOX_DB} WITH PASSWORD '${value}';\n`;
     const [cmd, ...args] = options.composeArgv;
-    const r = spawnSync(cmd, [...args, 'exec', '-T', 'postgres', 'psql', '-v', 'ON_ERROR_STOP=1', '-U', 'netbox', '-d', 'netbox', '-f', '-'],
+    const r = spawnSync(cmd, [...args, 'exec', '-T', SERVICES.postgres, 'psql', '-v', 'ON_ERROR_STOP=1', '-U', NETBOX_DB, '-d', NETBOX_DB, '-f', '-'],
       { cwd: options.dir, input: sql, encoding: 'utf-8' });
     if (r.status !== 0) {
       return { exitCode: 1, message: `rotate-secret: Postgres did not take the new password; .env is unchanged.\n${r.stderr ?? ''}${r.error ?? ''}` };

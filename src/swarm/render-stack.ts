@@ -1,6 +1,7 @@
 import { ComposeObject, renderCompose } from '../compose/render-compose';
 import { DeclarationProblems } from '../model/problems';
-import { SERVICES, StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/stack-model';
+import { SERVICES } from '../model/stack-names';
 import { sortKeys, TraefikProvider } from '../traefik/traefik-labels';
 
 /**

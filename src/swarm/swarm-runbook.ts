@@ -1,7 +1,8 @@
 import { renderStack, STACK_FILE } from './render-stack';
 import { STACK_SCRIPT } from './swarm-tasks';
 import { FILES } from '../compose/render-compose';
-import { SERVICES, StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/stack-model';
+import { SERVICES } from '../model/stack-names';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 import { TraefikProvider } from '../traefik/traefik-labels';
 

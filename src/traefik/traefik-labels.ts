@@ -1,3 +1,4 @@
+import { JWT_ASSERTION_HEADER } from '../model/identity-headers';
 import { StackModel } from '../model/stack-model';
 
 /** Which Traefik provider reads the labels. */
@@ -26,7 +27,7 @@ export function renderTraefikLabels(model: StackModel, provider: TraefikProvider
   for (const header of Object.values(model.identity.claimHeaders)) {
     labels[`traefik.http.middlewares.${stripMiddleware}.headers.customrequestheaders.${header}`] = '';
   }
-  labels[`traefik.http.middlewares.${stripMiddleware}.headers.customrequestheaders.X-Pomerium-Jwt-Assertion`] = '';
+  labels[`traefik.http.middlewares.${stripMiddleware}.headers.customrequestheaders.${JWT_ASSERTION_HEADER}`] = '';
 
   const hostsByRouter = new Map<string, string[]>();
   for (const route of model.routes) hostsByRouter.set(route.routerName, [route.host]);

@@ -87,6 +87,17 @@ export function projenWithEnv(dir: string, env: NodeJS.ProcessEnv, ...args: stri
   });
 }
 
+/**
+ * Replaces `from` with `to` in a deployment's `.projenrc.ts`. Throws when `from` is not there, so a
+ * test cannot pass on a declaration it never changed.
+ */
+export function editProjenrc(dir: string, from: string, to: string): void {
+  const file = path.join(dir, '.projenrc.ts');
+  const rc = readFileSync(file, 'utf-8');
+  if (!rc.includes(from)) throw new Error(`.projenrc.ts has no ${JSON.stringify(from)}`);
+  writeFileSync(file, rc.replace(from, to));
+}
+
 /** Tree hashes skip node_modules and .git. */
 export { treeHash } from '../util';
 

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { cleanEnv, copySeedDeployment, e2eContext, git, projen } from './context';
+import { cleanEnv, copySeedDeployment, e2eContext, editProjenrc, git, projen } from './context';
 
 /** Issue 5: what `projen new` leaves behind is a complete, lean deployment repository. */
 describe('the deployment repository', () => {
@@ -77,8 +77,7 @@ describe('the deployment repository', () => {
 
   test('editing the domain moves every file that names it, and leaves the old one nowhere', () => {
     const dir = copySeedDeployment();
-    const rc = path.join(dir, '.projenrc.ts');
-    writeFileSync(rc, read(dir, '.projenrc.ts').replace('domain: "netbox.example.org"', 'domain: "ipam.example.net"'));
+    editProjenrc(dir, 'domain: "netbox.example.org"', 'domain: "ipam.example.net"');
     const r = projen(dir);
     expect(r.status).toBe(0);
     const tracked = git(dir, 'ls-files').trim().split('\n').filter((f) => f !== '.projenrc.ts');

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { copySeedDeployment, e2eContext, exists, git, projen, treeHash } from './context';
+import { copySeedDeployment, e2eContext, editProjenrc, exists, git, projen, treeHash } from './context';
 
 /**
  * `projen new --from <packed library> netbox-pomerium <seed flags>` (run once in the global
@@ -42,17 +42,15 @@ describe('projen new --from the packed library, with the seed\'s flags', () => {
 
   test('removing something from the declaration removes what it produced', () => {
     const dir = copySeedDeployment();
-    const rcPath = path.join(dir, '.projenrc.ts');
-    const withApp = readFileSync(rcPath, 'utf-8').replace('domain: "netbox.example.org",',
-      'domain: "netbox.example.org",\n  apps: [{ name: "grafana", image: "grafana/grafana:11.3.0", port: 3000, host: "grafana.example.org", environment: { GF_AUTH_PROXY_ENABLED: "true" } }],');
-    writeFileSync(rcPath, withApp);
+    const app = '\n  apps: [{ name: "grafana", image: "grafana/grafana:11.3.0", port: 3000, host: "grafana.example.org", environment: { GF_AUTH_PROXY_ENABLED: "true" } }],';
+    editProjenrc(dir, 'domain: "netbox.example.org",', `domain: "netbox.example.org",${app}`);
     expect(projen(dir).status).toBe(0);
     expect(exists(dir, 'env/grafana.env')).toBe(true);
     expect(parse(readFileSync(path.join(dir, 'compose.yaml'), 'utf-8')).services.grafana).toBeDefined();
 
     // Take the app and the e-mail rule out again.
-    const without = withApp.replace(/\n  apps: \[.*\],/, '').replace('  allowedEmails: ["user@example.com"],\n', '');
-    writeFileSync(rcPath, without);
+    editProjenrc(dir, app, '');
+    editProjenrc(dir, '  allowedEmails: ["user@example.com"],\n', '');
     expect(projen(dir).status).toBe(0);
     expect(exists(dir, 'env/grafana.env')).toBe(false);
     const compose = parse(readFileSync(path.join(dir, 'compose.yaml'), 'utf-8'));

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { copySeedDeployment, e2eContext, projen, treeHash } from './context';
+import { copySeedDeployment, e2eContext, editProjenrc, projen, treeHash } from './context';
 
 /**
  * Issue 8: a deployment runs `.projenrc.ts` with `tsc --noEmit` (TypeScript 7), then `node` with
@@ -29,9 +29,8 @@ describe('the projenrc runner of a deployment', () => {
 
   test('an option the JavaScript would silently ignore is a type error: npx projen fails with TS2561 and writes nothing', () => {
     const dir = copySeedDeployment();
-    const rcPath = path.join(dir, '.projenrc.ts');
     // Misspelled: at run time the e-mail rule would just be missing from the policy.
-    writeFileSync(rcPath, read(dir, '.projenrc.ts').replace('allowedEmails: [', 'allowedEmail: ['));
+    editProjenrc(dir, 'allowedEmails: [', 'allowedEmail: [');
     const before = treeHash(dir);
     const r = projen(dir);
     expect(r.status).not.toBe(0);
@@ -44,8 +43,7 @@ describe('the projenrc runner of a deployment', () => {
 
   test('a value of the wrong type fails with TS2322 "is not assignable" before the declaration runs', () => {
     const dir = copySeedDeployment();
-    const rcPath = path.join(dir, '.projenrc.ts');
-    writeFileSync(rcPath, read(dir, '.projenrc.ts').replace('domain: "netbox.example.org",', 'domain: "netbox.example.org",\n  pomeriumPort: "8443",'));
+    editProjenrc(dir, 'domain: "netbox.example.org",', 'domain: "netbox.example.org",\n  pomeriumPort: "8443",');
     const before = treeHash(dir);
     const r = projen(dir);
     expect(r.status).not.toBe(0);
