@@ -1,5 +1,14 @@
 import { cdk, javascript } from 'projen';
 
+/** One jest project: projects inherit no transform from the root config, so each names ts-jest. */
+function jestProject(displayName: string, config: Record<string, unknown>): Record<string, unknown> {
+  return {
+    displayName,
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+    ...config,
+  };
+}
+
 const project = new cdk.JsiiProject({
   name: 'projen-netbox-pomerium',
   description: 'A projen project type that generates a NetBox deployment behind Pomerium and Traefik from one typed declaration.',
@@ -31,10 +40,23 @@ const project = new cdk.JsiiProject({
     // Snapshots are compared, never silently rewritten (update them with `npx jest -u`).
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      // End-to-end tests pack this library once and share the packed tarball.
-      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-      setupFiles: ['<rootDir>/test/setup-tmpdir.ts'],
       testTimeout: 240_000,
+      // Two projects: `unit` is the developer loop (pure functions and in-process synthesis),
+      // `e2e` packs this library once and drives real deployments. `npx projen test` runs both.
+      projects: [
+        jestProject('unit', {
+          testMatch: ['<rootDir>/test/**/*.test.ts'],
+          testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+          // A global setup, not a setupFiles entry: only the parent process can move the temp dir
+          // the workers inherit (jest's sandbox has its own copy of process.env).
+          globalSetup: '<rootDir>/test/setup-tmpdir.ts',
+        }),
+        jestProject('e2e', {
+          testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+          // Packs this library once and shares the packed tarball (it moves the temp dir too).
+          globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+        }),
+      ],
     },
   },
   gitignore: ['/example/'],
@@ -43,6 +65,18 @@ const project = new cdk.JsiiProject({
 
 // The npm package carries the library only.
 for (const dir of ['/.ci/', '/scripts/', '/example/', '/bench/', '/docs/']) project.addPackageIgnore(dir);
+
+project.addTask('test:unit', {
+  description: 'The fast developer loop: unit tests only (no packing, no projen new)',
+  exec: 'jest --selectProjects unit',
+  receiveArgs: true,
+});
+
+project.addTask('test:e2e', {
+  description: 'End-to-end tests: pack this library, projen new deployments, drive them',
+  exec: 'jest --selectProjects e2e',
+  receiveArgs: true,
+});
 
 project.addTask('example', {
   description: 'Create an example deployment (seed values) from this checkout in example/netbox',

@@ -1,24 +1,14 @@
 import { parse } from 'yaml';
-import { SEED, synth } from './util';
-import { NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
+import { esc, refusal, SEED, synth } from './util';
 import { renderCompose } from '../src/compose/render-compose';
 import { metaKey } from '../src/model/identity-headers';
 import { checkIsolation, HEADER_SPOOFING_RISK } from '../src/model/isolation';
 import { DeclarationProblems } from '../src/model/problems';
 import { buildStackModel, SERVICES } from '../src/model/stack-model';
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OPT_OUT = 'dangerouslyAllowNetboxBypassingPomerium: true';
 const APP = { name: 'grafana', image: 'grafana/grafana:11.3.0', port: 3000, host: 'grafana.example.org' };
 
-function refusal(overrides: Partial<NetboxPomeriumProjectOptions>): string {
-  try {
-    new NetboxPomeriumProject({ ...SEED, ...overrides });
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`not refused: ${JSON.stringify(overrides)}`);
-}
 
 describe('isolation by construction', () => {
   const BACKENDS = [SERVICES.netbox, SERVICES.worker, SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];

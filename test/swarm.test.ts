@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
-import { copySeedDeployment, cleanEnv, exists, projen } from './e2e/context';
+import { DOCKER, fakeSwarmDocker as fakeDocker } from './fake-swarm-docker';
 import { dockerStackConfig, writeTree } from './real-validators';
 import { SEED, synth, Synthesized } from './util';
 import { SwarmTraefikVersion, NetboxPomeriumProject } from '../src';
@@ -16,7 +16,6 @@ import { STACK_SCRIPT } from '../src/swarm/swarm-tasks';
 
 const DATA_SERVICES = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 const CONSTRAINT = 'node.labels.netbox.data == true';
-const DOCKER = spawnSync('sh', ['-c', 'command -v docker'], { encoding: 'utf-8' }).stdout.trim();
 
 function swarm(overrides: object = {}): Synthesized & { stack: any; tasks: any } {
   const s = synth({ swarm: true, ...overrides });
@@ -443,27 +442,6 @@ describe('docker stack config (the docker CLI\'s own loader) accepts stack.yaml'
  * A `docker` on PATH that records its calls, keeps created secrets in a directory, and on
  * `stack deploy` runs the real `docker stack config` with the environment it was given.
  */
-function fakeDocker(): { bin: string; state: string } {
-  const root = writeTree({});
-  const bin = path.join(root, 'bin');
-  const state = path.join(root, 'state');
-  mkdirSync(bin);
-  mkdirSync(path.join(state, 'secrets'), { recursive: true });
-  writeFileSync(path.join(bin, 'docker'), [
-    '#!/bin/sh',
-    'printf "%s\\n" "$*" >> "$FAKE_STATE/calls"',
-    'case "$1 $2" in',
-    '  "secret inspect") [ -f "$FAKE_STATE/secrets/$3" ] ;;',
-    '  "secret create") cat > "$FAKE_STATE/secrets/$5"; printf "%s\\n" "$4" > "$FAKE_STATE/secrets/$5.label" ;;',
-    '  "secret ls") ls "$FAKE_STATE/secrets" | grep -v "\\.label$" ;;',
-    '  "stack deploy") env > "$FAKE_STATE/deploy-env"; "$REAL_DOCKER" stack config -c "$4" > "$FAKE_STATE/stack-config" 2>&1 ;;',
-    'esac',
-    '',
-  ].join('\n'));
-  chmodSync(path.join(bin, 'docker'), 0o755);
-  return { bin, state };
-}
-
 function runScript(dir: string, docker: { bin: string; state: string }, ...args: string[]) {
   return spawnSync('sh', [STACK_SCRIPT, ...args], {
     cwd: dir,
@@ -549,48 +527,5 @@ describe('the stack-deploy / stack-rm script, with a recording docker', () => {
     expect(calls[0]).toBe('stack rm netbox');
     expect(calls[1]).toBe('secret ls -q --filter label=netbox-pomerium.stack=netbox');
     expect(calls[2]).toMatch(/^secret rm( netbox_[a-z0-9_]+_[0-9a-f]{12}){8}$/);
-  });
-});
-
-describe('end to end: a projen-new deployment turns swarm on and off', () => {
-  test('stack.yaml, the script and the tasks come and go with the option; stack-deploy runs through projen', () => {
-    const dir = copySeedDeployment();
-    const rcPath = path.join(dir, '.projenrc.ts');
-    const rc = readFileSync(rcPath, 'utf-8');
-    writeFileSync(rcPath, rc.replace('domain: "netbox.example.org",', 'domain: "netbox.example.org",\n  swarm: true,'));
-    let r = projen(dir);
-    expect(r.stderr).not.toContain('Synthesis failed');
-    expect(r.status).toBe(0);
-    expect(exists(dir, STACK_FILE)).toBe(true);
-    expect(exists(dir, STACK_SCRIPT)).toBe(true);
-    const stack = parse(readFileSync(path.join(dir, STACK_FILE), 'utf-8'));
-    expect(stack.services.pomerium.deploy.labels['traefik.swarm.network']).toBe('traefik-proxy');
-    const tasks = JSON.parse(readFileSync(path.join(dir, '.projen/tasks.json'), 'utf-8')).tasks;
-    expect(Object.keys(tasks)).toEqual(expect.arrayContaining(['stack-deploy', 'stack-rm']));
-
-    // The task, as a user runs it (a recording docker stands in for the Swarm).
-    const envPath = path.join(dir, '.env');
-    writeFileSync(envPath, `${readFileSync(envPath, 'utf-8')}\nIDP_CLIENT_SECRET='client-secret-value'\n`);
-    const docker = fakeDocker();
-    r = spawnSync('npx', ['projen', 'stack-deploy', '--', '--prune'], {
-      cwd: dir,
-      encoding: 'utf-8',
-      env: { ...cleanEnv(), PROJEN_DISABLE_POST: 'true', PATH: `${docker.bin}:${process.env.PATH}`, FAKE_STATE: docker.state, REAL_DOCKER: DOCKER },
-    });
-    expect(r.status).toBe(0);
-    const calls = readFileSync(path.join(docker.state, 'calls'), 'utf-8').trim().split('\n');
-    expect(calls[calls.length - 1]).toBe('stack deploy -c stack.yaml --prune seed-deployment');
-    expect(parse(readFileSync(path.join(docker.state, 'stack-config'), 'utf-8')).secrets.postgres_password.name)
-      .toMatch(/^seed-deployment_postgres_password_[0-9a-f]{12}$/);
-
-    writeFileSync(rcPath, rc);
-    r = projen(dir);
-    expect(r.status).toBe(0);
-    expect(exists(dir, STACK_FILE)).toBe(false);
-    expect(exists(dir, STACK_SCRIPT)).toBe(false);
-    expect(existsSync(path.join(dir, 'compose.yaml'))).toBe(true);
-    const after = JSON.parse(readFileSync(path.join(dir, '.projen/tasks.json'), 'utf-8')).tasks;
-    expect(after['stack-deploy']).toBeUndefined();
-    expect(after['stack-rm']).toBeUndefined();
   });
 });

@@ -80,3 +80,16 @@ export function treeHash(dir: string, skip: readonly string[] = ['node_modules',
   walk('.');
   return hash.digest('hex');
 }
+
+/** The error a declaration raises when its project is constructed (fails the test when it raises none). */
+export function refusal(overrides: Partial<NetboxPomeriumProjectOptions>): string {
+  try {
+    new NetboxPomeriumProject({ ...SEED, ...overrides });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`not refused: ${JSON.stringify(overrides)}`);
+}
+
+/** `s` as a literal inside a regular expression. */
+export const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

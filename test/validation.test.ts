@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import { Testing } from 'projen';
 import { dockerComposeV1, writeTree } from './real-validators';
-import { SEED, synth, Synthesized } from './util';
+import { esc, SEED, synth, Synthesized } from './util';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { buildStackModel } from '../src/model/stack-model';
 import { envValueProblem } from '../src/model/validators';
@@ -19,7 +19,6 @@ function problemsOf(overrides: Partial<NetboxPomeriumProjectOptions>): string {
 /** One line of the template `<option path>: <what is wrong> (got <value>). <how to fix>`. */
 const PROBLEM_LINE = /^ {2}- (\S[^:]*|composeOverrides\["[^"]+"\]): .+ \(got .+\)\. \S.*$/;
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A regex for one problem line: the option path, the value as shown (JSON), then the fix. */
 const problem = (path: string, value: unknown, fix: RegExp | string) =>
   new RegExp(`^ {2}- ${esc(path)}: .*\\(got ${esc(JSON.stringify(value))}\\)\\. .*${typeof fix === 'string' ? esc(fix) : fix.source}`, 'm');

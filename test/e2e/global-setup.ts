@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import '../setup-tmpdir';
+import setupTmpdir from '../setup-tmpdir';
 import { contextFile, E2eContext, projenNew, REPO_ROOT, SEED_FLAGS } from './context';
 
 /**
@@ -10,6 +10,7 @@ import { contextFile, E2eContext, projenNew, REPO_ROOT, SEED_FLAGS } from './con
  * real `projen new --from`, so end-to-end tests exercise exactly what a user installs.
  */
 export default async function globalSetup(): Promise<void> {
+  setupTmpdir();
   // Local shortcut while iterating: NBP_E2E_DIR=<dir of an earlier run> reuses it. CI never sets it.
   if (process.env.NBP_E2E_DIR && existsSync(contextFile())) return;
   process.env.NBP_E2E_DIR = mkdtempSync(path.join(tmpdir(), 'nbp-e2e-'));

@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { readmeWithOptions, renderOptionsTable } from '../scripts/readme-options';
+import { readmeWithOptions, renderOptionsTable } from '../../scripts/readme-options';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
 
 describe('the README tells the truth', () => {
