@@ -63,6 +63,9 @@ const project = new cdk.JsiiProject({
   npmignoreEnabled: true,
 });
 
+// Layering: options → model → renderers → plan → project. A cycle means a layer reaches back up.
+project.eslint?.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }] });
+
 // The npm package carries the library only.
 for (const dir of ['/.ci/', '/scripts/', '/example/', '/bench/', '/docs/']) project.addPackageIgnore(dir);
 

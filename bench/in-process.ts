@@ -55,8 +55,7 @@ function main(): void {
   const projen = load<typeof Projen>('projen');
   const lib = load<typeof Library>('projen-netbox-pomerium');
   // Internal modules of the packed library, for the projen-free column of part (c).
-  const { buildStackModel } = load<typeof import('../src/model/stack-model')>('projen-netbox-pomerium/lib/model/stack-model');
-  const { renderCompose } = load<typeof import('../src/compose/render-compose')>('projen-netbox-pomerium/lib/compose/render-compose');
+  const { compileDeployment } = load<typeof import('../src/plan/compile')>('projen-netbox-pomerium/lib/plan/compile');
   const { renderPomeriumConfig } = load<typeof import('../src/pomerium/pomerium-config')>('projen-netbox-pomerium/lib/pomerium/pomerium-config');
   // What `npx projen --no-post` does: no npm install after synthesis.
   process.env.PROJEN_DISABLE_POST = 'true';
@@ -117,8 +116,7 @@ function main(): void {
   const timeModel = (apps: number, envFiles: boolean): Run => {
     const options = declaration('unused', apps, envFiles);
     return measure(() => {
-      const model = buildStackModel(options);
-      renderCompose(model);
+      const { model } = compileDeployment(options);
       renderPomeriumConfig(model);
     });
   };

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
 import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
-import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
+import { FILES, renderPostgresEnv } from './compose/render-compose';
 import { addDataTasks } from './deployment/data-tasks';
 import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
@@ -9,12 +9,12 @@ import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
-import { buildStackModel, StackModel } from './model/stack-model';
 import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
+import { compileDeployment, DeploymentPlan } from './plan/compile';
 import { renderPomeriumConfig } from './pomerium/pomerium-config';
 import { SecretsDotEnvFile } from './secrets/secrets-component';
-import { renderStack, STACK_FILE } from './swarm/render-stack';
+import { STACK_FILE } from './swarm/render-stack';
 import { swarmRunbookSection } from './swarm/swarm-runbook';
 import { addSwarmTasks } from './swarm/swarm-tasks';
 
@@ -32,14 +32,12 @@ const IGNORED_OPTIONS = ['sampleCode', 'jest', 'eslint', 'prettier', 'package', 
 export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
   private declaration: NetboxPomeriumProjectOptions;
   private readonly ignoredOptions: readonly string[];
-  private stack: StackModel;
-  private composeObject: Record<string, any>;
-  /** The Swarm stack (derived from composeObject), when `swarm` is on. */
-  private stackObject?: Record<string, any>;
+  /** The compiled deployment every file reads; replaced as a whole by addApp. */
+  private plan: DeploymentPlan;
 
   constructor(options: NetboxPomeriumProjectOptions) {
     // Validate before projen creates anything: a bad declaration writes nothing.
-    const stack = buildStackModel(options);
+    const plan = compileDeployment(options);
     super({
       ...options,
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
@@ -70,28 +68,32 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     });
     this.ignoredOptions = IGNORED_OPTIONS.filter((name) => (options as unknown as Record<string, unknown>)[name] === true);
     this.declaration = { ...options, apps: [...(options.apps ?? [])] };
-    this.stack = stack;
-    this.composeObject = this.render();
+    this.plan = plan;
+    const stack = plan.model;
 
     this.gitignore.exclude('/backups/');
-    new SecretsDotEnvFile(this, FILES.secrets, () => this.stack.secrets, () => this.stack.callbackUrl, composeCommand(this.stack));
+    new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack));
 
-    new YamlFile(this, FILES.compose, { obj: () => this.composeObject });
-    new YamlFile(this, FILES.pomeriumConfig, { obj: () => renderPomeriumConfig(this.stack) });
-    new CommentedTextFile(this, FILES.netboxEnv, () => envLines(netboxSettings(this.stack).env));
+    new YamlFile(this, FILES.compose, { obj: () => this.plan.compose });
+    new YamlFile(this, FILES.pomeriumConfig, { obj: () => renderPomeriumConfig(this.model) });
+    new CommentedTextFile(this, FILES.netboxEnv, () => envLines(netboxSettings(this.model).env));
     new CommentedTextFile(this, FILES.postgresEnv, () => envLines(renderPostgresEnv()));
-    new CommentedTextFile(this, FILES.netboxExtraConfig, () => renderNetboxExtraConfig(this.stack));
-    for (const app of this.stack.apps) this.addAppEnvFile(app.name);
+    new CommentedTextFile(this, FILES.netboxExtraConfig, () => renderNetboxExtraConfig(this.model));
+    for (const app of stack.apps) this.addAppEnvFile(app.name);
 
-    addComposeTasks(this, this.stack);
-    addDataTasks(this, () => this.stack);
+    addComposeTasks(this, stack);
+    addDataTasks(this, () => this.model);
     this.makeLean();
-    new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
+    new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.model, this.plan.swarmStack ? [swarmRunbookSection(this.model, this.plan.swarmStack)] : []));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
-    if (this.stack.swarm) {
-      new YamlFile(this, STACK_FILE, { obj: () => this.stackObject });
-      addSwarmTasks(this, () => this.stack, () => this.composeObject);
+    if (stack.swarm) {
+      new YamlFile(this, STACK_FILE, { obj: () => this.plan.swarmStack });
+      addSwarmTasks(this, () => this.model, () => this.plan.compose);
     }
+  }
+
+  private get model() {
+    return this.plan.model;
   }
 
   /**
@@ -110,9 +112,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
   /** Protects one more app behind Pomerium; validated like the `apps` option. */
   public addApp(app: ProtectedAppOptions): void {
     const declaration = { ...this.declaration, apps: [...(this.declaration.apps ?? []), app] };
-    this.stack = buildStackModel(declaration);
+    this.plan = compileDeployment(declaration);
     this.declaration = declaration;
-    this.composeObject = this.render();
     this.addAppEnvFile(app.name);
   }
 
@@ -123,22 +124,15 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     }
     // Checks against what is on disk run here, before any file is written.
     const p = new DeclarationProblems();
-    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.composeObject)!,
-      this.stack.allowPostgresUpgrade, this.stack.projectName);
+    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.plan.compose)!,
+      this.model.allowPostgresUpgrade, this.model.projectName);
     p.throwIfAny();
-    for (const warning of this.stack.warnings) this.logger.warn(warning);
-  }
-
-  /** Renders the files' objects; buildStackModel has already checked them (isolation included). */
-  private render(): Record<string, any> {
-    const compose = renderCompose(this.stack);
-    this.stackObject = this.stack.swarm ? renderStack(this.stack, compose) : undefined;
-    return compose;
+    for (const warning of this.model.warnings) this.logger.warn(warning);
   }
 
   private addAppEnvFile(name: string): void {
     new CommentedTextFile(this, FILES.appEnv(name), () => {
-      const app = this.stack.apps.find((a) => a.name === name);
+      const app = this.model.apps.find((a) => a.name === name);
       return app && Object.keys(app.environment).length > 0 ? envLines(app.environment) : undefined;
     });
   }

@@ -1,7 +1,7 @@
 import { LogLevel } from 'projen';
 import { IdpProvider, NetboxPomeriumProjectOptions } from '../src';
 import { SEED, synth } from './util';
-import { buildStackModel } from '../src/model/stack-model';
+import { compileDeployment } from '../src/plan/compile';
 
 const TENANT_GUID = '0f0e0d0c-0b0a-4909-8807-060504030201';
 
@@ -37,7 +37,7 @@ const PRESETS: Record<IdpProvider, PresetCase> = {
 
 function refusal(overrides: Partial<NetboxPomeriumProjectOptions>): string {
   try {
-    buildStackModel({ ...BARE, ...overrides });
+    compileDeployment({ ...BARE, ...overrides }).model;
   } catch (e) {
     return (e as Error).message;
   }
@@ -56,11 +56,11 @@ describe.each(Object.values(IdpProvider))('IdP preset %s', (provider) => {
 
   test('an explicit https URL is used as given', () => {
     const url = 'https://idp.corp.example/issuer';
-    expect(buildStackModel({ ...BARE, idpProvider: provider, idpProviderUrl: url }).idp.providerUrl).toBe(url);
+    expect(compileDeployment({ ...BARE, idpProvider: provider, idpProviderUrl: url }).model.idp.providerUrl).toBe(url);
   });
 
   test('no URL and no tenant: a placeholder with a warning only where Pomerium needs a URL', () => {
-    const model = buildStackModel({ ...BARE, idpProvider: provider });
+    const model = compileDeployment({ ...BARE, idpProvider: provider }).model;
     const placeholderWarning = expect.stringMatching(/^idpProviderUrl is not set: using the placeholder https:\/\/idp\.example\.org\./);
     if (expected.placeholder) {
       expect(model.idp.providerUrl).toBe('https://idp.example.org');
@@ -78,7 +78,7 @@ describe.each(Object.values(IdpProvider))('IdP preset %s', (provider) => {
 
   if (expected.tenant) {
     test('idpTenant builds the URL; a malformed tenant is refused', () => {
-      expect(buildStackModel({ ...BARE, idpProvider: provider, idpTenant: expected.tenant }).idp.providerUrl).toBe(expected.url);
+      expect(compileDeployment({ ...BARE, idpProvider: provider, idpTenant: expected.tenant }).model.idp.providerUrl).toBe(expected.url);
       expect(refusal({ idpProvider: provider, idpTenant: 'no spaces/allowed here' }))
         .toMatch(/idpTenant: is not .+ \(got "no spaces\/allowed here"\)\. Use e\.g\. "/);
       expect(refusal({ idpProvider: provider, idpTenant: expected.tenant, idpProviderUrl: 'https://idp.example.org' }))
@@ -106,12 +106,12 @@ describe('provider URL pitfalls', () => {
   });
 
   test('an Entra tenant may be a verified domain', () => {
-    expect(buildStackModel({ ...BARE, idpProvider: IdpProvider.AZURE, idpTenant: 'contoso.onmicrosoft.com' }).idp.providerUrl)
+    expect(compileDeployment({ ...BARE, idpProvider: IdpProvider.AZURE, idpTenant: 'contoso.onmicrosoft.com' }).model.idp.providerUrl)
       .toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0');
   });
 
   test('a Cognito pool id carries its region into the URL', () => {
-    expect(buildStackModel({ ...BARE, idpProvider: IdpProvider.COGNITO, idpTenant: 'us-east-1_Xy12' }).idp.providerUrl)
+    expect(compileDeployment({ ...BARE, idpProvider: IdpProvider.COGNITO, idpTenant: 'us-east-1_Xy12' }).model.idp.providerUrl)
       .toBe('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy12');
     expect(refusal({ idpProvider: IdpProvider.COGNITO, idpTenant: 'AbCdEf123' }))
       .toMatch(/idpTenant: is not the Cognito user pool id \(<region>_<id>\) \(got "AbCdEf123"\)\. Use e\.g\. "eu-west-1_AbCdEf123"\./);
@@ -122,29 +122,29 @@ describe('pitfalls are warned about', () => {
   const azure: Partial<NetboxPomeriumProjectOptions> = { idpProvider: IdpProvider.AZURE, idpTenant: TENANT_GUID };
 
   test('Entra: users without an email claim, at every synthesis', () => {
-    expect(buildStackModel({ ...BARE, ...azure, allowedGroups: undefined }).warnings)
+    expect(compileDeployment({ ...BARE, ...azure, allowedGroups: undefined }).model.warnings)
       .toContainEqual(expect.stringMatching(/^Entra ID users without a mail attribute have no email claim/));
   });
 
   test('Entra: groups are GUIDs, said when groups are used; a group name is named by its path', () => {
-    const warnings = buildStackModel({ ...BARE, ...azure, allowedGroups: [TENANT_GUID], superuserGroups: ['NetBox-Admins'] }).warnings;
+    const warnings = compileDeployment({ ...BARE, ...azure, allowedGroups: [TENANT_GUID], superuserGroups: ['NetBox-Admins'] }).model.warnings;
     expect(warnings).toContainEqual(expect.stringMatching(/^Entra ID sends group object ids \(GUIDs\) in the groups claim, not names/));
     expect(warnings).toContainEqual(expect.stringMatching(/^superuserGroups\[0\]: "NetBox-Admins" is not a group object id; Entra ID sends ids/));
     expect(warnings).not.toContainEqual(expect.stringMatching(/^allowedGroups\[0\]/));
   });
 
   test('Entra: no group warning when no group is used', () => {
-    const warnings = buildStackModel({ ...BARE, ...azure, allowedGroups: undefined }).warnings;
+    const warnings = compileDeployment({ ...BARE, ...azure, allowedGroups: undefined }).model.warnings;
     expect(warnings).not.toContainEqual(expect.stringMatching(/GUIDs/));
   });
 
   test.each([IdpProvider.GOOGLE, IdpProvider.GITHUB, IdpProvider.APPLE])('%s: no groups claim, so group sync empties groups', (provider) => {
-    const warnings = buildStackModel({ ...BARE, idpProvider: provider, allowedGroups: undefined, superusers: ['admin@example.org'] }).warnings;
+    const warnings = compileDeployment({ ...BARE, idpProvider: provider, allowedGroups: undefined, superusers: ['admin@example.org'] }).model.warnings;
     expect(warnings).toContainEqual(expect.stringMatching(/sends no groups claim.*NetBox group sync removes every group at each login/));
   });
 
   test('Apple: the client secret is a JWT that expires', () => {
-    expect(buildStackModel({ ...BARE, idpProvider: IdpProvider.APPLE, allowedGroups: undefined }).warnings)
+    expect(compileDeployment({ ...BARE, idpProvider: IdpProvider.APPLE, allowedGroups: undefined }).model.warnings)
       .toContainEqual(expect.stringMatching(/^Apple's client secret is a JWT .* expires after at most 6 months/));
   });
 

@@ -1,10 +1,11 @@
 import { parse } from 'yaml';
 import { esc, refusal, SEED, synth } from './util';
+import { checkIsolation, HEADER_SPOOFING_RISK } from '../src/checks/isolation';
 import { renderCompose } from '../src/compose/render-compose';
 import { metaKey } from '../src/model/identity-headers';
-import { checkIsolation, HEADER_SPOOFING_RISK } from '../src/model/isolation';
 import { DeclarationProblems } from '../src/model/problems';
-import { buildStackModel, SERVICES } from '../src/model/stack-model';
+import { SERVICES } from '../src/model/stack-names';
+import { compileDeployment } from '../src/plan/compile';
 
 const OPT_OUT = 'dangerouslyAllowNetboxBypassingPomerium: true';
 const APP = { name: 'grafana', image: 'grafana/grafana:11.3.0', port: 3000, host: 'grafana.example.org' };
@@ -90,7 +91,7 @@ describe('a declaration or override that would expose NetBox around Pomerium is 
 
   test.each(CASES)('opt-out: %s is let through, with a warning at every synthesis', (_name, composeOverrides) => {
     const options = { ...SEED, apps: [APP], composeOverrides, dangerouslyAllowNetboxBypassingPomerium: true };
-    const model = buildStackModel(options);
+    const model = compileDeployment(options).model;
     expect(model.warnings.filter((w) => w.startsWith('dangerouslyAllowNetboxBypassingPomerium is set: the isolation checks are off.'))).toHaveLength(1);
     const compose = parse(synth(options).files['compose.yaml']);
     const [firstPath, value] = Object.entries(composeOverrides)[0];
@@ -122,7 +123,7 @@ describe('a declaration or override that would expose NetBox around Pomerium is 
   });
 
   test('without the opt-out there is no bypass warning', () => {
-    expect(buildStackModel(SEED).warnings.filter((w) => w.includes('dangerouslyAllowNetboxBypassingPomerium'))).toEqual([]);
+    expect(compileDeployment(SEED).model.warnings.filter((w) => w.includes('dangerouslyAllowNetboxBypassingPomerium'))).toEqual([]);
   });
 });
 
@@ -180,7 +181,7 @@ describe('defence in depth', () => {
   });
 
   test('the isolation check catches a removed stripping middleware on a rendered compose file (the check is not vacuous)', () => {
-    const model = buildStackModel(SEED);
+    const model = compileDeployment(SEED).model;
     const compose = renderCompose(model);
     const clean = new DeclarationProblems();
     checkIsolation(clean, model, compose);
@@ -195,7 +196,7 @@ describe('defence in depth', () => {
   });
   test('with swarm on, the stack file passes the same isolation check and its routers strip the headers too', () => {
     const options = { ...SEED, swarm: true };
-    const model = buildStackModel(options);
+    const model = compileDeployment(options).model;
     const stack = parse(synth(options).files['stack.yaml']);
     const clean = new DeclarationProblems();
     checkIsolation(clean, model, stack);

@@ -1,7 +1,7 @@
 import { pythonSettings } from './netbox-docker-config';
 import { SEED, synth, Synthesized } from './util';
-import { buildStackModel } from '../src/model/stack-model';
 import { DEFAULT_NETBOX_TAG, NETBOX_RELEASES } from '../src/netbox/netbox-releases';
+import { compileDeployment } from '../src/plan/compile';
 
 /** Where a NetBox setting ends up: netbox-docker's environment, the mounted .py file, or nowhere. */
 type Place = 'env' | 'py' | '-';
@@ -287,14 +287,14 @@ describe('without superusers, no group sync anywhere', () => {
 });
 
 test('the seed\'s release warns that NetBox 3.0 cannot redirect its logout to Pomerium', () => {
-  expect(buildStackModel({ ...SEED, netboxVersion: 'v3.0-1.4.1' }).warnings).toContainEqual(expect.stringMatching(
+  expect(compileDeployment({ ...SEED, netboxVersion: 'v3.0-1.4.1' }).model.warnings).toContainEqual(expect.stringMatching(
     /^NetBox 3\.0\.3\+ has no LOGOUT_REDIRECT_URL: .* Sign out at https:\/\/netbox\.example\.org\/\.pomerium\/sign_out instead\./));
-  expect(buildStackModel({ ...SEED }).warnings).not.toContainEqual(expect.stringMatching(/LOGOUT_REDIRECT_URL/));
+  expect(compileDeployment({ ...SEED }).model.warnings).not.toContainEqual(expect.stringMatching(/LOGOUT_REDIRECT_URL/));
 });
 
 test('defaultGroups apply without group sync, and are dropped (with a warning) under it', () => {
   expect(synth({ defaultGroups: ['Readers'] }).env('netbox').REMOTE_AUTH_DEFAULT_GROUPS).toBe('Readers');
-  const model = buildStackModel({ ...SEED, defaultGroups: ['Readers'], superusers: ['admin@example.org'] });
+  const model = compileDeployment({ ...SEED, defaultGroups: ['Readers'], superusers: ['admin@example.org'] }).model;
   expect(model.warnings).toContainEqual(expect.stringMatching(/^defaultGroups has no effect/));
   expect(synth({ defaultGroups: ['Readers'], superusers: ['admin@example.org'] }).env('netbox').REMOTE_AUTH_DEFAULT_GROUPS).toBeUndefined();
 });
@@ -310,7 +310,7 @@ test('superuser groups, with auto-created groups and staff where the release has
 });
 
 test('an unknown tag is refused with the list of known ones', () => {
-  expect(() => buildStackModel({ ...SEED, netboxVersion: 'v4.2-3.2.0' })).toThrow(
+  expect(() => compileDeployment({ ...SEED, netboxVersion: 'v4.2-3.2.0' }).model).toThrow(
     'netboxVersion: is not a supported netbox-docker image tag (got "v4.2-3.2.0"). '
     + 'Use one of: v3.0-1.4.1, v3.7-2.8.0, v4.1-3.0.2, v4.4-3.4.1, v4.5-4.0.0, v4.6-5.0.2, v4.7-5.1.1.');
 });

@@ -1,13 +1,13 @@
 import { Criteria, CriterionName, Matcher, NetboxPomeriumProjectOptions, Policy } from '../src';
 import { SEED, synth } from './util';
-import { buildStackModel } from '../src/model/stack-model';
+import { compileDeployment } from '../src/plan/compile';
 
 /** The seed declaration without its allowed* flags, so `policy` alone decides. */
 const NO_FLAGS: NetboxPomeriumProjectOptions = { ...SEED, allowedDomains: undefined, allowedGroups: undefined, allowedEmails: undefined };
 
 /** The PPL of NetBox's route for a declaration. */
 function routePolicy(overrides: Partial<NetboxPomeriumProjectOptions>): unknown {
-  return buildStackModel({ ...NO_FLAGS, ...overrides }).routes[0].policy;
+  return compileDeployment({ ...NO_FLAGS, ...overrides }).model.routes[0].policy;
 }
 
 /** PPL of `Policy.allow(criteria)`: a bare criterion is wrapped in `and`. */
@@ -18,7 +18,7 @@ function allowOne(criteria: Criteria): unknown {
 /** The error a declaration is refused with. */
 function refusal(overrides: Partial<NetboxPomeriumProjectOptions>): string {
   try {
-    buildStackModel({ ...NO_FLAGS, ...overrides });
+    compileDeployment({ ...NO_FLAGS, ...overrides }).model;
   } catch (e) {
     return (e as Error).message;
   }
@@ -93,21 +93,21 @@ describe('operators and actions', () => {
   });
 
   test('Policy.nobody() renders no rule, and says that nobody gets in', () => {
-    const model = buildStackModel({ ...NO_FLAGS, policy: Policy.nobody() });
+    const model = compileDeployment({ ...NO_FLAGS, policy: Policy.nobody() }).model;
     expect(model.routes[0].policy).toEqual([]);
     expect(model.warnings).toContainEqual(expect.stringMatching(/^The policy is empty, so Pomerium lets nobody in\./));
   });
 
   test('a deny-only policy is kept but warned about', () => {
-    const model = buildStackModel({ ...NO_FLAGS, policy: Policy.deny(a) });
+    const model = compileDeployment({ ...NO_FLAGS, policy: Policy.deny(a) }).model;
     expect(model.routes[0].policy).toEqual([{ deny: { and: [{ domain: { is: 'example.org' } }] } }]);
     expect(model.warnings).toContainEqual(expect.stringMatching(/^policy has deny rules only, so Pomerium lets nobody in\./));
   });
 
   test('an allow rule with accept is warned about as public; under not it is not', () => {
-    expect(buildStackModel({ ...NO_FLAGS, policy: Policy.allow(Criteria.or(a, Criteria.accept())) }).warnings)
+    expect(compileDeployment({ ...NO_FLAGS, policy: Policy.allow(Criteria.or(a, Criteria.accept())) }).model.warnings)
       .toContainEqual(expect.stringMatching(/^policy allows requests without a login \(Criteria\.accept\(\)\)/));
-    expect(buildStackModel({ ...NO_FLAGS, policy: Policy.allow(Criteria.nor(Criteria.accept())) }).warnings)
+    expect(compileDeployment({ ...NO_FLAGS, policy: Policy.allow(Criteria.nor(Criteria.accept())) }).model.warnings)
       .not.toContainEqual(expect.stringMatching(/without a login/));
   });
 });
@@ -133,7 +133,7 @@ describe('the allowed* flags build on the same builder', () => {
   });
 
   test('a deny-only policy next to allowed* flags is not "deny only"', () => {
-    const model = buildStackModel({ ...NO_FLAGS, allowedDomains: ['example.org'], policy: Policy.deny(Criteria.reject()) });
+    const model = compileDeployment({ ...NO_FLAGS, allowedDomains: ['example.org'], policy: Policy.deny(Criteria.reject()) }).model;
     expect(model.warnings).not.toContainEqual(expect.stringMatching(/deny rules only/));
   });
 

@@ -1,6 +1,6 @@
 import { SEED, synth } from './util';
 import { claimHeader, metaKey } from '../src/model/identity-headers';
-import { SERVICES } from '../src/model/stack-model';
+import { SERVICES } from '../src/model/stack-names';
 
 const HEADER_NAME = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
 

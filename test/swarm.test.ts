@@ -8,8 +8,10 @@ import { dockerStackConfig, writeTree } from './real-validators';
 import { SEED, synth, Synthesized } from './util';
 import { SwarmTraefikVersion, NetboxPomeriumProject } from '../src';
 import { renderCompose } from '../src/compose/render-compose';
-import { buildStackModel, SERVICES } from '../src/model/stack-model';
+import { DeclarationProblems } from '../src/model/problems';
+import { SERVICES } from '../src/model/stack-names';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
+import { compileDeployment } from '../src/plan/compile';
 import { renderStack, stackConfigs, stackSecrets, STACK_FILE } from '../src/swarm/render-stack';
 import { swarmRunbookSection } from '../src/swarm/swarm-runbook';
 import { STACK_SCRIPT } from '../src/swarm/swarm-tasks';
@@ -220,7 +222,7 @@ describe('swarmOptions', () => {
     expect(labels['traefik.http.services.netbox.loadbalancer.sticky.cookie']).toBe('true');
     expect(labels['traefik.http.services.netbox.loadbalancer.sticky.cookie.secure']).toBe('true');
     expect(labels['traefik.http.services.netbox.loadbalancer.sticky.cookie.httponly']).toBe('true');
-    const model = buildStackModel({ ...SEED, swarm: true, swarmOptions: { pomeriumReplicas: 2 } });
+    const model = compileDeployment({ ...SEED, swarm: true, swarmOptions: { pomeriumReplicas: 2 } }).model;
     expect(model.warnings.join('\n')).toMatch(/pomeriumReplicas is 2: each Pomerium replica keeps its sessions in memory/);
   });
 
@@ -258,11 +260,11 @@ describe('swarmOptions', () => {
   test('bad values are reported together, when the model is built, with the option path and the fix', () => {
     let message = '';
     try {
-      buildStackModel({
+      compileDeployment({
         ...SEED,
         swarm: true,
         swarmOptions: { netboxReplicas: 0, workerReplicas: 1.5, pomeriumReplicas: -1, dataNodeLabel: 'netbox data', traefikVersion: 'v2' as any },
-      });
+      }).model;
     } catch (e) {
       message = (e as Error).message;
     }
@@ -277,7 +279,7 @@ describe('swarmOptions', () => {
   });
 
   test('swarmOptions without swarm: a warning, no stack file', () => {
-    const model = buildStackModel({ ...SEED, swarmOptions: { netboxReplicas: 2 } });
+    const model = compileDeployment({ ...SEED, swarmOptions: { netboxReplicas: 2 } }).model;
     expect(model.warnings).toContain('swarmOptions has no effect while swarm is off. Set swarm: true to emit stack.yaml.');
     const s = synth({ swarmOptions: { netboxReplicas: 2 } });
     expect(s.files[STACK_FILE]).toBeUndefined();
@@ -302,7 +304,7 @@ describe('problems only the stack has are refused before anything is written', (
   });
 
   test('they are reported together with the declaration\'s other problems, when the model is built', () => {
-    expect(() => buildStackModel({ ...SEED, name: 'netbox-for-the-network-operations-team', swarm: true, swarmOptions: { workerReplicas: 0 } }))
+    expect(() => compileDeployment({ ...SEED, name: 'netbox-for-the-network-operations-team', swarm: true, swarmOptions: { workerReplicas: 0 } }).model)
       .toThrow(/the declaration has 2 problems[^]*swarmOptions\.workerReplicas: is not a replica count[^]*name: makes the Swarm object name/);
   });
 });
@@ -360,17 +362,19 @@ describe('one declaration, two files', () => {
 });
 
 describe('pure functions', () => {
-  const model = buildStackModel({ ...SEED, swarm: true });
+  const plan = compileDeployment({ ...SEED, swarm: true });
+  const model = plan.model;
 
-  test('renderStack takes the model alone (it renders compose.yaml first) and lists secrets and configs from compose', () => {
-    const stack = renderStack(model);
+  test('renderStack derives the stack from the rendered compose file and lists secrets and configs from it', () => {
+    const stack = renderStack(model, renderCompose(model), new DeclarationProblems());
+    expect(stack).toEqual(plan.swarmStack);
     expect(Object.keys(stack.secrets)).toEqual(stackSecrets(renderCompose(model)).map((x) => x.key));
     expect(stackConfigs({ services: { a: { volumes: ['./x/y.conf:/etc/y.conf:ro', 'data:/data', '/abs:/abs'] } } }))
       .toEqual([{ key: 'x_y_conf', file: 'x/y.conf', nameVariable: 'SWARM_CONFIG_X_Y_CONF' }]);
   });
 
-  test('swarmRunbookSection: node label, deploy command, pinned services; nothing when swarm is off', () => {
-    const lines = swarmRunbookSection(model);
+  test('swarmRunbookSection: node label, deploy command, pinned services; no stack and no section when swarm is off', () => {
+    const lines = swarmRunbookSection(model, plan.swarmStack!);
     const text = lines.join('\n');
     expect(lines[0]).toBe('## Docker Swarm');
     expect(text).toContain('`docker node update --label-add netbox.data=true <node>`');
@@ -381,7 +385,7 @@ describe('pure functions', () => {
     expect(text).toContain('`netbox`, `netbox-worker`, `postgres`, `redis`, `redis-cache` run only there');
     expect(text).toContain('| pomerium | 1 | any node |');
     expect(text).toContain('| postgres | 1 | `node.labels.netbox.data == true` |');
-    expect(swarmRunbookSection(buildStackModel({ ...SEED }))).toEqual([]);
+    expect(compileDeployment({ ...SEED }).swarmStack).toBeUndefined();
   });
 });
 

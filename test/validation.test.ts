@@ -3,13 +3,13 @@ import { Testing } from 'projen';
 import { dockerComposeV1, writeTree } from './real-validators';
 import { esc, SEED, synth, Synthesized } from './util';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
-import { buildStackModel } from '../src/model/stack-model';
 import { envValueProblem } from '../src/model/validators';
+import { compileDeployment } from '../src/plan/compile';
 
 /** The error a declaration raises (fails the test when it raises none). */
 function problemsOf(overrides: Partial<NetboxPomeriumProjectOptions>): string {
   try {
-    buildStackModel({ ...SEED, ...overrides });
+    compileDeployment({ ...SEED, ...overrides }).model;
   } catch (e) {
     return (e as Error).message;
   }
@@ -154,7 +154,7 @@ describe('an empty policy is not an error, but allows nobody', () => {
   const WARNING = /policy is empty, so Pomerium lets nobody in\. Set allowedDomains, allowedEmails, allowedGroups or policy/;
 
   test('the model carries the warning and the route an empty policy', () => {
-    const model = buildStackModel({ ...SEED, ...EMPTY });
+    const model = compileDeployment({ ...SEED, ...EMPTY }).model;
     expect(model.warnings.filter((w) => WARNING.test(w))).toHaveLength(1);
     expect(model.routes[0].policy).toEqual([]);
   });

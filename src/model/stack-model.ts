@@ -1,18 +1,15 @@
 import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, netboxFeatures, netboxVersionText } from '../netbox/netbox-releases';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
-import { checkIsolation } from './isolation';
 import { DeclarationProblems } from './problems';
 import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import {
   checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkNetworkName,
   checkPinnedImage, checkPort, checkServiceName, checkToken, checkTraefikName, checkUnique,
 } from './validators';
-import { renderCompose } from '../compose/render-compose';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
-import { renderStack } from '../swarm/render-stack';
 import { buildSwarmModel, SwarmModel } from '../swarm/swarm-model';
 
 export { NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from './stack-names';
@@ -120,11 +117,10 @@ export interface StackModel {
 }
 
 /**
- * Validates the options and derives the model. Collects every problem and throws once, so
- * nothing is written for a bad declaration.
+ * Validates the options and derives the model, adding every problem to `p` (the caller throws
+ * once, after the rendered files are checked too).
  */
-export function buildStackModel(options: NetboxPomeriumProjectOptions): StackModel {
-  const p = new DeclarationProblems();
+export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjectOptions): StackModel {
   const warnings: string[] = [];
 
   const projectName = composeProjectName(options.name);
@@ -271,7 +267,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
 
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
 
-  // With an unknown tag the model is still rendered once, for the isolation check below.
+  // With an unknown tag the model is still rendered, for the isolation checks of the plan.
   const netboxRelease = release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!;
 
   const model: StackModel = {
@@ -305,24 +301,6 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
     warnings,
   };
-  // Isolation is judged on the rendered compose file (overrides included), and reported together
-  // with every other problem.
-  for (const service of Object.values(SERVICES)) {
-    if (model.composeOverrides[`services.${service}`] === null) {
-      p.add(`composeOverrides["services.${service}"]`, 'removes a generated service', null,
-        'Remove the override; the stack needs every generated service.');
-    }
-  }
-  try {
-    const compose = renderCompose(model);
-    checkIsolation(p, model, compose);
-    // The Swarm stack is derived from the compose file; what only it can get wrong is reported here too.
-    if (model.swarm) checkIsolation(p, model, renderStack(model, compose, p));
-  } catch (e) {
-    // Rendering a declaration that already has problems may fail; those problems are the news.
-    if (p.isEmpty) throw e;
-  }
-  p.throwIfAny();
   return model;
 }
 

@@ -1,8 +1,9 @@
-import { ComposeObject, renderCompose } from '../compose/render-compose';
+import type { ComposeObject } from '../compose/render-compose';
 import { DeclarationProblems } from '../model/problems';
 import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
-import { sortKeys, TraefikProvider } from '../traefik/traefik-labels';
+import { sortKeys } from '../traefik/traefik-labels';
+import { TraefikProvider } from '../traefik/traefik-provider';
 
 /**
  * The Docker Swarm stack file, derived from the compose object (after `composeOverrides`), not
@@ -115,7 +116,7 @@ function fileDelivery(service: string, svc: any, variable: string): FileDelivery
  * The stack object for `docker stack deploy -c stack.yaml <project>`, derived from the compose
  * object. Problems (a secret no service can read from a file, names too long for Swarm) go to `p`.
  */
-export function renderStack(model: StackModel, compose: ComposeObject = renderCompose(model), p = new DeclarationProblems()): ComposeObject {
+export function renderStack(model: StackModel, compose: ComposeObject, p: DeclarationProblems): ComposeObject {
   const settings = model.swarmSettings;
   const source = structuredClone(compose);
   const secrets = stackSecrets(source);

@@ -1,6 +1,6 @@
 import { DeclarationProblems } from '../model/problems';
 import { NetboxPomeriumProjectOptions, SwarmTraefikVersion } from '../netbox-pomerium-options';
-import { TraefikProvider } from '../traefik/traefik-labels';
+import { TraefikProvider } from '../traefik/traefik-provider';
 
 /** The Swarm settings of the model: validated, with defaults applied. */
 export interface SwarmModel {

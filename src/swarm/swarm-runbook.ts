@@ -1,20 +1,18 @@
-import { renderStack, STACK_FILE } from './render-stack';
+import { STACK_FILE } from './render-stack';
 import { STACK_SCRIPT } from './swarm-tasks';
-import { FILES } from '../compose/render-compose';
+import { ComposeObject, FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
 import { SECRET_NAMES } from '../secrets/secret-specs';
-import { TraefikProvider } from '../traefik/traefik-labels';
+import { TraefikProvider } from '../traefik/traefik-provider';
 
 /**
- * The Docker Swarm section of the deployment's runbook (markdown lines), or no lines when `swarm`
- * is off. Every name in it (stack, node label, networks, pinned services, replicas) is read from
- * the model and the stack it renders.
+ * The Docker Swarm section of the deployment's runbook (markdown lines), for a deployment with
+ * `swarm` on. Every name in it (stack, node label, networks, pinned services, replicas) is read from
+ * the model and the rendered stack.
  */
-export function swarmRunbookSection(model: StackModel): string[] {
-  if (!model.swarm) return [];
+export function swarmRunbookSection(model: StackModel, stack: ComposeObject): string[] {
   const settings = model.swarmSettings;
-  const stack = renderStack(model);
   const services = Object.entries<any>(stack.services);
   const pinned = services.filter(([, s]) => s.deploy?.placement?.constraints?.includes(settings.dataNodeConstraint)).map(([n]) => n);
   const label = `${settings.dataNodeLabel}=true`;

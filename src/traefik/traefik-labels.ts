@@ -1,13 +1,6 @@
+import { TraefikProvider } from './traefik-provider';
 import { JWT_ASSERTION_HEADER } from '../model/identity-headers';
-import { StackModel } from '../model/stack-model';
-
-/** Which Traefik provider reads the labels. */
-export enum TraefikProvider {
-  /** `providers.docker`: container labels, `traefik.docker.network`. */
-  DOCKER = 'docker',
-  /** `providers.swarm` (Traefik >= 3.2.2): `deploy.labels`, `traefik.swarm.network`. */
-  SWARM = 'swarm',
-}
+import type { StackModel } from '../model/stack-model';
 
 /**
  * The Traefik labels of the Pomerium service: one router per public host (NetBox, the

@@ -4,8 +4,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { cleanEnv, copySeedDeployment, git, treeHash } from './context';
 import { renderDataScript } from '../../src/deployment/data-script';
-import { buildStackModel } from '../../src/model/stack-model';
 import { NETBOX_RELEASES } from '../../src/netbox/netbox-releases';
+import { compileDeployment } from '../../src/plan/compile';
 import { fileMode, SEED } from '../util';
 
 /**
@@ -146,7 +146,7 @@ describe('backup and restore tasks, with a fake docker on PATH', () => {
 
 describe('the rendered script', () => {
   test.each(NETBOX_RELEASES.map((r) => r.tag))('%s: bash accepts its syntax, and it names this deployment\'s project', (netboxVersion) => {
-    const model = buildStackModel({ ...SEED, name: 'ipam-prod', netboxVersion });
+    const model = compileDeployment({ ...SEED, name: 'ipam-prod', netboxVersion }).model;
     const script = renderDataScript(model, 'marker').join('\n');
     const dir = mkdtempSync(path.join(tmpdir(), 'nbp-script-'));
     writeFileSync(path.join(dir, 'netbox-data.sh'), script);

@@ -1,7 +1,7 @@
-import { DeclarationProblems } from './problems';
-import type { StackModel } from './stack-model';
-import { NETBOX_NETWORK, SERVICES } from './stack-names';
-import { ComposeObject } from '../compose/render-compose';
+import type { ComposeObject } from '../compose/render-compose';
+import { DeclarationProblems } from '../model/problems';
+import type { StackModel } from '../model/stack-model';
+import { NETBOX_NETWORK, SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
 
 /** Why NetBox must be reachable only through Pomerium; part of every isolation message. */
