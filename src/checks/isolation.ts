@@ -1,6 +1,6 @@
 import type { ComposeObject } from '../compose/render-compose';
+import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
-import type { StackModel } from '../model/stack-model';
 import { NETBOX_NETWORK, SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
 

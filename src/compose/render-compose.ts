@@ -1,4 +1,4 @@
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 import { NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, NETBOX_EXTRA_CONFIG_NAME, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';

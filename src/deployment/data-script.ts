@@ -1,6 +1,6 @@
 import { composeCommand } from './deployment-tasks';
 import { renderPostgresEnv } from '../compose/render-compose';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 import { SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
 

@@ -1,6 +1,6 @@
 import { FileBase, IResolver, Project } from 'projen';
 import { DATA_SCRIPT, renderDataScript } from './data-script';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 
 /** The task names; the Postgres guard's upgrade steps refer to them. */
 export const DATA_TASKS = { backup: 'backup', restore: 'restore' } as const;

@@ -1,6 +1,6 @@
 import { Project } from 'projen';
 import { FILES } from '../compose/render-compose';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 
 /**
  * `docker compose` with the project name fixed, so volume names do not depend on the folder the

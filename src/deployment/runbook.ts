@@ -1,7 +1,7 @@
 import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
 import { FILES } from '../compose/render-compose';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 import { SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { IdpProvider } from '../pomerium/idp-provider';

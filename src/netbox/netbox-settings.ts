@@ -1,5 +1,5 @@
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 import { NETBOX_DB, SERVICES, VOLUMES } from '../model/stack-names';
 
 /** The extra configuration file netbox-docker loads after configuration.py (last file wins). */

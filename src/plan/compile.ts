@@ -1,8 +1,8 @@
 import { checkIsolation } from '../checks/isolation';
 import { ComposeObject, renderCompose } from '../compose/render-compose';
+import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
 import { buildModel } from '../model/stack-model';
-import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { renderStack } from '../swarm/render-stack';

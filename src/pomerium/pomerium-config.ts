@@ -1,4 +1,4 @@
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 
 /** Where the generated config is mounted; the image's default arguments read this path. */
 export const POMERIUM_CONFIG_PATH = '/pomerium/config.yaml';

@@ -1,6 +1,6 @@
 import type { ComposeObject } from '../compose/render-compose';
+import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
-import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
 import { sortKeys } from '../traefik/traefik-labels';
 import { TraefikProvider } from '../traefik/traefik-provider';

@@ -1,7 +1,7 @@
 import { STACK_FILE } from './render-stack';
 import { STACK_SCRIPT } from './swarm-tasks';
 import { ComposeObject, FILES } from '../compose/render-compose';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 import { SERVICES } from '../model/stack-names';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 import { TraefikProvider } from '../traefik/traefik-provider';

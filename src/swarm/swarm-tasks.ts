@@ -2,7 +2,7 @@ import { Project } from 'projen';
 import { DIGEST_LENGTH, STACK_FILE, StackConfig, stackConfigs, StackSecret, stackSecrets, swarmObjectName } from './render-stack';
 import { CommentedTextFile } from '../compose/generated-files';
 import { ComposeObject, FILES } from '../compose/render-compose';
-import type { StackModel } from '../model/stack-model';
+import type { StackModel } from '../model/deployment-model';
 
 /** The generated script behind the `stack-deploy` and `stack-rm` tasks. */
 export const STACK_SCRIPT = 'swarm/stack.sh';

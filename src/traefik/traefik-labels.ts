@@ -1,6 +1,6 @@
 import { TraefikProvider } from './traefik-provider';
+import type { StackModel } from '../model/deployment-model';
 import { JWT_ASSERTION_HEADER } from '../model/identity-headers';
-import type { StackModel } from '../model/stack-model';
 
 /**
  * The Traefik labels of the Pomerium service: one router per public host (NetBox, the

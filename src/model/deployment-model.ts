@@ -1,0 +1,96 @@
+import type { NetboxRelease } from '../netbox/netbox-releases';
+import type { IdpProvider } from '../pomerium/idp-provider';
+import type { SecretSpec } from '../secrets/secret-specs';
+import type { SwarmModel } from '../swarm/swarm-model';
+
+/*
+ * The deployment as plain, validated data: types only. The resolvers of each domain produce its
+ * parts (stack-model.ts assembles them), every renderer reads them.
+ */
+
+/** A Pomerium route and the Traefik router in front of it. */
+export interface RouteModel {
+  /** Traefik router / service name. */
+  readonly routerName: string;
+  readonly host: string;
+  readonly from: string;
+  readonly to: string;
+  readonly passIdentityHeaders: boolean;
+  /** Rendered PPL. */
+  readonly policy: readonly unknown[];
+}
+
+export interface AppModel {
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  readonly host: string;
+  readonly network: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** How the user's identity travels from Pomerium to NetBox. */
+export interface IdentityModel {
+  /** claim name → header name Pomerium sets (`jwt_claims_headers`, map form). */
+  readonly claimHeaders: Readonly<Record<string, string>>;
+  /** Header carrying the NetBox user name, and its Django META key. */
+  readonly userHeader: string;
+  readonly userMetaKey: string;
+  /** Set when group sync is on. */
+  readonly groupHeader?: string;
+  readonly groupMetaKey?: string;
+  /** META keys of the given/family name headers; set with group sync where NetBox reads them (3.4.9+). */
+  readonly firstNameMetaKey?: string;
+  readonly lastNameMetaKey?: string;
+}
+
+export interface NetboxModel {
+  readonly release: NetboxRelease;
+  readonly groupSync: boolean;
+  readonly superusers: readonly string[];
+  readonly superuserGroups: readonly string[];
+  readonly defaultGroups: readonly string[];
+  readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly logoutRedirectUrl: string;
+}
+
+export interface TraefikModel {
+  readonly network: string;
+  readonly certResolver: string;
+  readonly entrypoint: string;
+}
+
+export interface PomeriumModel {
+  readonly image: string;
+  readonly port: number;
+}
+
+/** The whole deployment as plain, validated data. Every generated file is rendered from it. */
+export interface StackModel {
+  readonly projectName: string;
+  readonly domain: string;
+  readonly publicUrl: string;
+  readonly authenticateHost: string;
+  readonly authenticateUrl: string;
+  readonly callbackUrl: string;
+  readonly idp: {
+    readonly provider: IdpProvider;
+    readonly providerUrl?: string;
+    readonly clientId: string;
+  };
+  readonly traefik: TraefikModel;
+  readonly pomerium: PomeriumModel;
+  readonly identity: IdentityModel;
+  readonly netbox: NetboxModel;
+  readonly routes: readonly RouteModel[];
+  readonly apps: readonly AppModel[];
+  readonly secrets: readonly SecretSpec[];
+  readonly swarm: boolean;
+  /** How the Swarm stack runs (validated even while `swarm` is off). */
+  readonly swarmSettings: SwarmModel;
+  readonly composeOverrides: Readonly<Record<string, unknown>>;
+  readonly allowBypass: boolean;
+  readonly allowPostgresUpgrade: boolean;
+  /** Printed at every synthesis. */
+  readonly warnings: readonly string[];
+}
