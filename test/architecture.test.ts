@@ -52,6 +52,25 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
   return cycles;
 }
 
+/** Functions and methods longer than `max` lines, as "file:line name (N lines)". */
+function longFunctions(files: readonly string[], max: number): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf-8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node) => {
+      if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+        const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
+        const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+        const name = (node as ts.FunctionLikeDeclaration).name?.getText() ?? '<anonymous>';
+        if (end - start + 1 > max) found.push(`${path.relative(SRC, file)}:${start + 1} ${name} (${end - start + 1} lines)`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
 describe('architecture', () => {
   const files = sourceFiles(SRC);
 
@@ -71,5 +90,9 @@ describe('architecture', () => {
       .flatMap(([file, imports]) => imports.map((i) => `${path.relative(SRC, file)} -> ${path.relative(SRC, i)}`))
       .filter((edge) => /-> (compose\/render|swarm\/render|plan\/|netbox-pomerium-project|deployment\/)/.test(edge));
     expect(modelImports).toEqual([]);
+  });
+
+  test('no function in src/ is longer than 95 lines', () => {
+    expect(longFunctions(files, 95)).toEqual([]);
   });
 });

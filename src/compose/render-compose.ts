@@ -35,9 +35,43 @@ const RESTART = 'unless-stopped';
  */
 export function renderCompose(model: StackModel): ComposeObject {
   const { release } = model.netbox;
-  const services: ComposeObject = {};
+  const services: ComposeObject = {
+    [SERVICES.pomerium]: pomeriumService(model),
+    ...netboxServices(model),
+    [SERVICES.postgres]: postgresService(model),
+    [SERVICES.redis]: redisService(model, SECRET_NAMES.redis, mountOf(VOLUMES.redis), true),
+    [SERVICES.redisCache]: redisService(model, SECRET_NAMES.redisCache, mountOf(VOLUMES.redisCache), false),
+  };
+  for (const app of model.apps) {
+    services[app.name] = {
+      image: app.image,
+      restart: RESTART,
+      ...(Object.keys(app.environment).length > 0 ? { env_file: [FILES.appEnv(app.name)] } : {}),
+      networks: [app.network],
+    };
+  }
 
-  services[SERVICES.pomerium] = {
+  const networks: ComposeObject = {
+    [NETBOX_NETWORK]: { internal: true },
+    // A fixed name: Compose would otherwise prefix it with the project name.
+    [model.traefik.network]: { external: true, name: model.traefik.network },
+  };
+  for (const app of model.apps) networks[app.network] = { internal: true };
+
+  const volumeNames = [VOLUMES.media, VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache,
+    ...(release.reportsAndScriptsVolumes ? [VOLUMES.reports, VOLUMES.scripts] : [])].map((v) => v.name).sort();
+  const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
+
+  // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
+  // project name with `-p` instead, so volume names do not depend on the folder name.
+  return applyOverrides(structuredClone({ services, networks, volumes }), model.composeOverrides);
+}
+
+const mountOf = (v: { name: string; mount: string }) => `${v.name}:${v.mount}`;
+
+/** Pomerium: the only service on the Traefik network, and the only one with Traefik labels. */
+function pomeriumService(model: StackModel): ComposeObject {
+  return {
     image: model.pomerium.image,
     restart: RESTART,
     environment: {
@@ -51,10 +85,13 @@ export function renderCompose(model: StackModel): ComposeObject {
     healthcheck: { test: ['CMD', 'pomerium', 'health'], start_period: '30s', interval: '15s', timeout: '5s' },
     depends_on: { [SERVICES.netbox]: { condition: 'service_started' } },
   };
+}
 
-  const mount = (v: { name: string; mount: string }) => `${v.name}:${v.mount}`;
-  const netboxVolumes = [mount(VOLUMES.media)];
-  if (release.reportsAndScriptsVolumes) netboxVolumes.push(mount(VOLUMES.reports), mount(VOLUMES.scripts));
+/** NetBox's web service, its worker and (on releases that have it) the housekeeping container: one image, one configuration. */
+function netboxServices(model: StackModel): ComposeObject {
+  const { release } = model.netbox;
+  const netboxVolumes = [mountOf(VOLUMES.media)];
+  if (release.reportsAndScriptsVolumes) netboxVolumes.push(mountOf(VOLUMES.reports), mountOf(VOLUMES.scripts));
   if (renderNetboxExtraConfig(model)) netboxVolumes.push(`./${FILES.netboxExtraConfig}:${NETBOX_EXTRA_CONFIG_MOUNT}:ro`);
   const netboxEnvironment: Record<string, string> = {
     DB_PASSWORD: secretRef(SECRET_NAMES.db),
@@ -72,6 +109,7 @@ export function renderCompose(model: StackModel): ComposeObject {
     volumes: netboxVolumes,
     networks: [NETBOX_NETWORK],
   };
+  const services: ComposeObject = {};
   services[SERVICES.netbox] = {
     ...netboxBase,
     depends_on: {
@@ -103,8 +141,12 @@ export function renderCompose(model: StackModel): ComposeObject {
       healthcheck: processHealthcheck('housekeeping'),
     };
   }
+  return services;
+}
 
-  services[SERVICES.postgres] = {
+function postgresService(model: StackModel): ComposeObject {
+  const { release } = model.netbox;
+  return {
     image: release.postgresImage,
     restart: RESTART,
     env_file: [FILES.postgresEnv],
@@ -119,32 +161,6 @@ export function renderCompose(model: StackModel): ComposeObject {
       retries: 5,
     },
   };
-  services[SERVICES.redis] = redisService(model, SECRET_NAMES.redis, mount(VOLUMES.redis), true);
-  services[SERVICES.redisCache] = redisService(model, SECRET_NAMES.redisCache, mount(VOLUMES.redisCache), false);
-
-  for (const app of model.apps) {
-    services[app.name] = {
-      image: app.image,
-      restart: RESTART,
-      ...(Object.keys(app.environment).length > 0 ? { env_file: [FILES.appEnv(app.name)] } : {}),
-      networks: [app.network],
-    };
-  }
-
-  const networks: ComposeObject = {
-    [NETBOX_NETWORK]: { internal: true },
-    // A fixed name: Compose would otherwise prefix it with the project name.
-    [model.traefik.network]: { external: true, name: model.traefik.network },
-  };
-  for (const app of model.apps) networks[app.network] = { internal: true };
-
-  const volumeNames = [VOLUMES.media, VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache,
-    ...(release.reportsAndScriptsVolumes ? [VOLUMES.reports, VOLUMES.scripts] : [])].map((v) => v.name).sort();
-  const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
-
-  // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
-  // project name with `-p` instead, so volume names do not depend on the folder name.
-  return applyOverrides(structuredClone({ services, networks, volumes }), model.composeOverrides);
 }
 
 function processHealthcheck(processName: string): ComposeObject {

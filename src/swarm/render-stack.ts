@@ -117,98 +117,12 @@ function fileDelivery(service: string, svc: any, variable: string): FileDelivery
  * object. Problems (a secret no service can read from a file, names too long for Swarm) go to `p`.
  */
 export function renderStack(model: StackModel, compose: ComposeObject, p: DeclarationProblems): ComposeObject {
-  const settings = model.swarmSettings;
   const source = structuredClone(compose);
-  const secrets = stackSecrets(source);
-  const configs = stackConfigs(source);
-  const nodeLocal = nodeLocalVolumes(source);
-  const dataServices: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
-
+  const context: StackContext = {
+    model, p, secrets: stackSecrets(source), configs: stackConfigs(source), nodeLocal: nodeLocalVolumes(source),
+  };
   const services: ComposeObject = {};
-  for (const [name, svc] of Object.entries<any>(source.services ?? {})) {
-    // `docker stack deploy` rejects long-form depends_on and ignores ordering; container_name and
-    // restart are ignored (restart becomes the restart policy).
-    const { depends_on: _dependsOn, container_name: _containerName, restart, labels, deploy, ...rest } = svc;
-    // compose.yaml's services may share nested objects (the NetBox services share one environment).
-    const out: ComposeObject = structuredClone(rest);
-
-    if (out.env_file !== undefined) {
-      // Plain strings: the long form is not known to work under Swarm.
-      out.env_file = [out.env_file].flat().map((e: any) => (typeof e === 'string' ? e : e.path));
-    }
-
-    // Secrets: a file under /run/secrets instead of an interpolated environment variable.
-    const mounts: ComposeObject[] = [];
-    for (const [variable, value] of Object.entries<any>(out.environment ?? {})) {
-      const envName = SECRET_REF.exec(String(value))?.[1];
-      if (!envName) continue;
-      const secret = secrets.find((s) => s.envName === envName)!;
-      const delivery = fileDelivery(name, out, variable);
-      if (!delivery) {
-        p.add(`composeOverrides (services.${name}.environment.${variable})`,
-          'passes a secret from .env that the Swarm stack cannot deliver: the service has no known way to read it from a file',
-          value, `Remove it, or turn swarm off; Swarm services get secrets only as files under ${SECRETS_DIR}.`);
-        continue;
-      }
-      delete out.environment[variable];
-      const target = delivery.kind === 'native' ? delivery.target : secret.key;
-      const path = `${SECRETS_DIR}/${target}`;
-      if (delivery.kind === 'file-variable') out.environment[`${variable}_FILE`] = path;
-      if (delivery.kind === 'shell') {
-        const read = `${variable}="$$(cat ${path})" && `;
-        out.command = [out.command[0], out.command[1], read + out.command[2]];
-        if (Array.isArray(out.healthcheck?.test) && out.healthcheck.test[0] === 'CMD-SHELL') {
-          out.healthcheck = { ...out.healthcheck, test: ['CMD-SHELL', read + out.healthcheck.test[1]] };
-        }
-      }
-      mounts.push({ source: secret.key, target, ...fileOwnership(out.user) });
-    }
-    if (out.environment && Object.keys(out.environment).length === 0) delete out.environment;
-    if (mounts.length > 0) out.secrets = mounts;
-
-    // Mounted files become configs, which exist on every node.
-    const volumes: unknown[] = [];
-    const configMounts: ComposeObject[] = [];
-    for (const volume of out.volumes ?? []) {
-      const bind = relativeBind(volume);
-      const config = bind && configs.find((c) => c.file === bind.file);
-      if (bind && config) configMounts.push({ source: config.key, target: bind.target, mode: 0o444 });
-      else volumes.push(volume);
-    }
-    if (out.volumes !== undefined) {
-      if (volumes.length > 0) out.volumes = volumes;
-      else delete out.volumes;
-    }
-    if (configMounts.length > 0) out.configs = configMounts;
-
-    // Traefik reads only service labels (deploy.labels) under Swarm; the provider's own keys are renamed.
-    const containerLabels: Record<string, string> = {};
-    const serviceLabels: Record<string, string> = { ...labelMap(deploy?.labels) };
-    for (const [key, value] of Object.entries(labelMap(labels))) {
-      if (key.startsWith('traefik.')) serviceLabels[providerKey(key, settings.traefikProvider)] = value;
-      else containerLabels[key] = value;
-    }
-    if (Object.keys(containerLabels).length > 0) out.labels = containerLabels;
-
-    const replicas = dataServices.includes(name) ? 1 : settings.replicas[name];
-    const lbPort = Object.keys(serviceLabels).find((k) => /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(k));
-    if (lbPort && (replicas ?? 1) > 1) {
-      // Each Pomerium replica holds its sessions in memory: keep a user on one replica.
-      const prefix = lbPort.replace(/\.server\.port$/, '.sticky.cookie');
-      Object.assign(serviceLabels, { [prefix]: 'true', [`${prefix}.httponly`]: 'true', [`${prefix}.secure`]: 'true' });
-    }
-
-    const pinned = dataServices.includes(name) || namedVolumes(out).some((v) => nodeLocal.has(v));
-    out.deploy = {
-      ...(deploy ?? {}),
-      // The data services never run twice: two servers on one volume corrupt it.
-      ...(replicas !== undefined ? { replicas } : {}),
-      ...(pinned ? { placement: { ...(deploy?.placement ?? {}), constraints: [settings.dataNodeConstraint] } } : {}),
-      restart_policy: restartPolicy(restart),
-      ...(Object.keys(serviceLabels).length > 0 ? { labels: sortKeys(serviceLabels) } : {}),
-    };
-    services[name] = out;
-  }
+  for (const [name, svc] of Object.entries<any>(source.services ?? {})) services[name] = stackService(context, name, svc);
 
   const networks: ComposeObject = {};
   for (const [name, net] of Object.entries<any>(source.networks ?? {})) {
@@ -219,21 +133,130 @@ export function renderStack(model: StackModel, compose: ComposeObject, p: Declar
   // No top-level `name:` (docker stack deploy rejects it); the stack name is the project name.
   const { name: _name, version: _version, services: _services, networks: _networks, ...topLevel } = source;
   const stack: ComposeObject = { services, networks, ...topLevel };
+  const { secrets, configs } = context;
   if (secrets.length > 0) {
     stack.secrets = Object.fromEntries(secrets.map((s) => [s.key, { external: true, name: versionedName(s) }]));
   }
   if (configs.length > 0) {
     stack.configs = Object.fromEntries(configs.map((c) => [c.key, { file: `./${c.file}`, name: versionedName(c) }]));
   }
+  checkSwarmNameLength(p, model, [...secrets, ...configs]);
+  return stack;
+}
 
-  const longest = [...secrets, ...configs].map((o) => swarmObjectName(model, o.key, '0'.repeat(DIGEST_LENGTH)))
+/** What converting one service needs to know about the whole stack. */
+interface StackContext {
+  readonly model: StackModel;
+  readonly p: DeclarationProblems;
+  readonly secrets: readonly StackSecret[];
+  readonly configs: readonly StackConfig[];
+  readonly nodeLocal: ReadonlySet<string>;
+}
+
+/** The data services never run twice: two servers on one volume corrupt it. */
+const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
+
+/** One compose service as a Swarm service: secrets and configs as files, service labels, deploy settings. */
+function stackService(context: StackContext, name: string, svc: any): ComposeObject {
+  const settings = context.model.swarmSettings;
+  // `docker stack deploy` rejects long-form depends_on and ignores ordering; container_name and
+  // restart are ignored (restart becomes the restart policy).
+  const { depends_on: _dependsOn, container_name: _containerName, restart, labels, deploy, ...rest } = svc;
+  // compose.yaml's services may share nested objects (the NetBox services share one environment).
+  const out: ComposeObject = structuredClone(rest);
+
+  if (out.env_file !== undefined) {
+    // Plain strings: the long form is not known to work under Swarm.
+    out.env_file = [out.env_file].flat().map((e: any) => (typeof e === 'string' ? e : e.path));
+  }
+  deliverSecrets(context, name, out);
+  mountConfigs(context, out);
+
+  // Traefik reads only service labels (deploy.labels) under Swarm; the provider's own keys are renamed.
+  const containerLabels: Record<string, string> = {};
+  const serviceLabels: Record<string, string> = { ...labelMap(deploy?.labels) };
+  for (const [key, value] of Object.entries(labelMap(labels))) {
+    if (key.startsWith('traefik.')) serviceLabels[providerKey(key, settings.traefikProvider)] = value;
+    else containerLabels[key] = value;
+  }
+  if (Object.keys(containerLabels).length > 0) out.labels = containerLabels;
+
+  const replicas = DATA_SERVICES.includes(name) ? 1 : settings.replicas[name];
+  const lbPort = Object.keys(serviceLabels).find((k) => /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(k));
+  if (lbPort && (replicas ?? 1) > 1) {
+    // Each Pomerium replica holds its sessions in memory: keep a user on one replica.
+    const prefix = lbPort.replace(/\.server\.port$/, '.sticky.cookie');
+    Object.assign(serviceLabels, { [prefix]: 'true', [`${prefix}.httponly`]: 'true', [`${prefix}.secure`]: 'true' });
+  }
+
+  const pinned = DATA_SERVICES.includes(name) || namedVolumes(out).some((v) => context.nodeLocal.has(v));
+  out.deploy = {
+    ...(deploy ?? {}),
+    ...(replicas !== undefined ? { replicas } : {}),
+    ...(pinned ? { placement: { ...(deploy?.placement ?? {}), constraints: [settings.dataNodeConstraint] } } : {}),
+    restart_policy: restartPolicy(restart),
+    ...(Object.keys(serviceLabels).length > 0 ? { labels: sortKeys(serviceLabels) } : {}),
+  };
+  return out;
+}
+
+/** Secrets: a file under /run/secrets instead of an interpolated environment variable. */
+function deliverSecrets(context: StackContext, name: string, out: ComposeObject): void {
+  const mounts: ComposeObject[] = [];
+  for (const [variable, value] of Object.entries<any>(out.environment ?? {})) {
+    const envName = SECRET_REF.exec(String(value))?.[1];
+    if (!envName) continue;
+    const secret = context.secrets.find((s) => s.envName === envName)!;
+    const delivery = fileDelivery(name, out, variable);
+    if (!delivery) {
+      context.p.add(`composeOverrides (services.${name}.environment.${variable})`,
+        'passes a secret from .env that the Swarm stack cannot deliver: the service has no known way to read it from a file',
+        value, `Remove it, or turn swarm off; Swarm services get secrets only as files under ${SECRETS_DIR}.`);
+      continue;
+    }
+    delete out.environment[variable];
+    const target = delivery.kind === 'native' ? delivery.target : secret.key;
+    const path = `${SECRETS_DIR}/${target}`;
+    if (delivery.kind === 'file-variable') out.environment[`${variable}_FILE`] = path;
+    if (delivery.kind === 'shell') {
+      const read = `${variable}="$$(cat ${path})" && `;
+      out.command = [out.command[0], out.command[1], read + out.command[2]];
+      if (Array.isArray(out.healthcheck?.test) && out.healthcheck.test[0] === 'CMD-SHELL') {
+        out.healthcheck = { ...out.healthcheck, test: ['CMD-SHELL', read + out.healthcheck.test[1]] };
+      }
+    }
+    mounts.push({ source: secret.key, target, ...fileOwnership(out.user) });
+  }
+  if (out.environment && Object.keys(out.environment).length === 0) delete out.environment;
+  if (mounts.length > 0) out.secrets = mounts;
+}
+
+/** Mounted files become configs, which exist on every node. */
+function mountConfigs(context: StackContext, out: ComposeObject): void {
+  const volumes: unknown[] = [];
+  const configMounts: ComposeObject[] = [];
+  for (const volume of out.volumes ?? []) {
+    const bind = relativeBind(volume);
+    const config = bind && context.configs.find((c) => c.file === bind.file);
+    if (bind && config) configMounts.push({ source: config.key, target: bind.target, mode: 0o444 });
+    else volumes.push(volume);
+  }
+  if (out.volumes !== undefined) {
+    if (volumes.length > 0) out.volumes = volumes;
+    else delete out.volumes;
+  }
+  if (configMounts.length > 0) out.configs = configMounts;
+}
+
+/** Swarm object names have at most 64 characters; the project name is the part the user chooses. */
+function checkSwarmNameLength(p: DeclarationProblems, model: StackModel, objects: readonly StackObject[]): void {
+  const longest = objects.map((o) => swarmObjectName(model, o.key, '0'.repeat(DIGEST_LENGTH)))
     .sort((a, b) => b.length - a.length)[0];
   if (longest !== undefined && longest.length > SWARM_NAME_MAX) {
     p.add('name', `makes the Swarm object name "${longest}" longer than ${SWARM_NAME_MAX} characters`, model.projectName,
       `Use a project name of at most ${model.projectName.length - (longest.length - SWARM_NAME_MAX)} characters; `
       + 'Swarm secrets and configs are named <project>_<key>_<digest>.');
   }
-  return stack;
 }
 
 /** Length of the content digest in a versioned Swarm name. */
