@@ -1,22 +1,18 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
-import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
-import { FILES, renderPostgresEnv } from './compose/render-compose';
+import { FILES } from './compose/render-compose';
 import { addDataTasks } from './deployment/data-tasks';
-import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
+import { composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
-import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { compileDeployment, DeploymentPlan } from './plan/compile';
-import { renderPomeriumConfig } from './pomerium/pomerium-config';
+import { GeneratedMarkdownFile } from './projen/generated-files';
+import { PlanFiles } from './projen/plan-files';
 import { SecretsDotEnvFile } from './secrets/secrets-component';
-import { STACK_FILE } from './swarm/render-stack';
-import { swarmRunbookSection } from './swarm/swarm-runbook';
-import { addSwarmTasks } from './swarm/swarm-tasks';
 
 /** TypeScript project options a deployment forces off (it has no library code to build, test or ship). */
 const IGNORED_OPTIONS = ['sampleCode', 'jest', 'eslint', 'prettier', 'package', 'release', 'github', 'buildWorkflow'];
@@ -34,6 +30,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
   private readonly ignoredOptions: readonly string[];
   /** The compiled deployment every file reads; replaced as a whole by addApp. */
   private plan: DeploymentPlan;
+  private readonly planFiles: PlanFiles;
 
   constructor(options: NetboxPomeriumProjectOptions) {
     // Validate before projen creates anything: a bad declaration writes nothing.
@@ -74,22 +71,13 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.gitignore.exclude('/backups/');
     new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack));
 
-    new YamlFile(this, FILES.compose, { obj: () => this.plan.compose });
-    new YamlFile(this, FILES.pomeriumConfig, { obj: () => renderPomeriumConfig(this.model) });
-    new CommentedTextFile(this, FILES.netboxEnv, () => envLines(netboxSettings(this.model).env));
-    new CommentedTextFile(this, FILES.postgresEnv, () => envLines(renderPostgresEnv()));
-    new CommentedTextFile(this, FILES.netboxExtraConfig, () => renderNetboxExtraConfig(this.model));
-    for (const app of stack.apps) this.addAppEnvFile(app.name);
-
-    addComposeTasks(this, stack);
+    // Each target's files and tasks (compose.yaml and its files; stack.yaml with swarm on).
+    this.planFiles = new PlanFiles(this, () => this.plan);
+    this.planFiles.registerNew();
     addDataTasks(this, () => this.model);
     this.makeLean();
-    new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.model, this.plan.swarmStack ? [swarmRunbookSection(this.model, this.plan.swarmStack)] : []));
+    new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.model, this.planFiles.runbookSections()));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
-    if (stack.swarm) {
-      new YamlFile(this, STACK_FILE, { obj: () => this.plan.swarmStack });
-      addSwarmTasks(this, () => this.model, () => this.plan.compose);
-    }
   }
 
   private get model() {
@@ -114,7 +102,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     const declaration = { ...this.declaration, apps: [...(this.declaration.apps ?? []), app] };
     this.plan = compileDeployment(declaration);
     this.declaration = declaration;
-    this.addAppEnvFile(app.name);
+    this.planFiles.registerNew();
   }
 
   public preSynthesize(): void {
@@ -128,12 +116,5 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       this.model.allowPostgresUpgrade, this.model.projectName);
     p.throwIfAny();
     for (const warning of this.model.warnings) this.logger.warn(warning);
-  }
-
-  private addAppEnvFile(name: string): void {
-    new CommentedTextFile(this, FILES.appEnv(name), () => {
-      const app = this.model.apps.find((a) => a.name === name);
-      return app && Object.keys(app.environment).length > 0 ? envLines(app.environment) : undefined;
-    });
   }
 }

@@ -364,17 +364,20 @@ describe('one declaration, two files', () => {
 describe('pure functions', () => {
   const plan = compileDeployment({ ...SEED, swarm: true });
   const model = plan.model;
+  const swarmOutput = plan.targets.find((t) => t.id === 'swarm')!.output;
+  const swarmStack = swarmOutput.files.find((f) => f.path === STACK_FILE)!.content as any;
 
   test('renderStack derives the stack from the rendered compose file and lists secrets and configs from it', () => {
     const stack = renderStack(model, renderCompose(model), new DeclarationProblems());
-    expect(stack).toEqual(plan.swarmStack);
+    expect(stack).toEqual(swarmStack);
     expect(Object.keys(stack.secrets)).toEqual(stackSecrets(renderCompose(model)).map((x) => x.key));
     expect(stackConfigs({ services: { a: { volumes: ['./x/y.conf:/etc/y.conf:ro', 'data:/data', '/abs:/abs'] } } }))
       .toEqual([{ key: 'x_y_conf', file: 'x/y.conf', nameVariable: 'SWARM_CONFIG_X_Y_CONF' }]);
   });
 
   test('swarmRunbookSection: node label, deploy command, pinned services; no stack and no section when swarm is off', () => {
-    const lines = swarmRunbookSection(model, plan.swarmStack!);
+    const lines = swarmRunbookSection(model, swarmStack);
+    expect(swarmOutput.runbook).toEqual(lines);
     const text = lines.join('\n');
     expect(lines[0]).toBe('## Docker Swarm');
     expect(text).toContain('`docker node update --label-add netbox.data=true <node>`');
@@ -385,7 +388,7 @@ describe('pure functions', () => {
     expect(text).toContain('`netbox`, `netbox-worker`, `postgres`, `redis`, `redis-cache` run only there');
     expect(text).toContain('| pomerium | 1 | any node |');
     expect(text).toContain('| postgres | 1 | `node.labels.netbox.data == true` |');
-    expect(compileDeployment({ ...SEED }).swarmStack).toBeUndefined();
+    expect(compileDeployment({ ...SEED }).targets.map((t) => t.id)).toEqual(['compose']);
   });
 });
 

@@ -216,3 +216,8 @@ export function applyOverrides(obj: ComposeObject, overrides: Readonly<Record<st
 export function renderPostgresEnv(): Record<string, string> {
   return { POSTGRES_DB: NETBOX_DB, POSTGRES_USER: NETBOX_DB };
 }
+
+/** `KEY=value` lines, sorted by key; values are checked to be single-line when the model is built. */
+export function envLines(vars: Readonly<Record<string, string>>): string[] {
+  return Object.keys(vars).sort().map((k) => `${k}=${vars[k]}`);
+}

@@ -1,6 +1,6 @@
-import { Project } from 'projen';
 import { FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
+import type { PlannedTask } from '../targets/deployment-target';
 
 /**
  * `docker compose` with the project name fixed, so volume names do not depend on the folder the
@@ -11,17 +11,14 @@ export function composeCommand(model: StackModel): string {
 }
 
 /** The day-to-day tasks of a deployment, each a thin wrapper around `docker compose`. */
-export function addComposeTasks(project: Project, model: StackModel): void {
+export function composeTasks(model: StackModel): PlannedTask[] {
   const compose = composeCommand(model);
-  const tasks: Array<[string, string, string, boolean]> = [
-    ['up', 'Start or update the stack in the background (docker compose up -d)', `${compose} up -d`, true],
-    ['down', 'Stop and remove the containers; volumes (the data) stay', `${compose} down`, true],
-    ['logs', 'Follow the logs; pass service names to narrow them (npx projen logs -- netbox)', `${compose} logs -f`, true],
-    ['ps', 'Show the containers and their health', `${compose} ps`, true],
-    ['pull', 'Pull the pinned images', `${compose} pull`, true],
-    ['config', 'Validate the compose file and .env (docker compose config -q)', `${compose} config -q`, false],
+  return [
+    { name: 'up', description: 'Start or update the stack in the background (docker compose up -d)', exec: `${compose} up -d`, receiveArgs: true },
+    { name: 'down', description: 'Stop and remove the containers; volumes (the data) stay', exec: `${compose} down`, receiveArgs: true },
+    { name: 'logs', description: 'Follow the logs; pass service names to narrow them (npx projen logs -- netbox)', exec: `${compose} logs -f`, receiveArgs: true },
+    { name: 'ps', description: 'Show the containers and their health', exec: `${compose} ps`, receiveArgs: true },
+    { name: 'pull', description: 'Pull the pinned images', exec: `${compose} pull`, receiveArgs: true },
+    { name: 'config', description: 'Validate the compose file and .env (docker compose config -q)', exec: `${compose} config -q`, receiveArgs: false },
   ];
-  for (const [name, description, exec, receiveArgs] of tasks) {
-    project.addTask(name, { description, exec, receiveArgs });
-  }
 }

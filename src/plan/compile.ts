@@ -1,22 +1,22 @@
-import { checkIsolation } from '../checks/isolation';
 import { ComposeObject, renderCompose } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
 import { buildModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
-import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
-import { renderStack } from '../swarm/render-stack';
+import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
+import { TARGETS } from '../targets';
+import type { TargetOutput } from '../targets/deployment-target';
 
 /**
- * A compiled deployment: the validated model and the renderings that several files, tasks and
- * checks share, each made exactly once.
+ * A compiled deployment: the validated model, the compose file every target builds on, and the
+ * output of each enabled target, each rendered exactly once.
  */
 export interface DeploymentPlan {
   readonly model: StackModel;
-  /** compose.yaml, overrides applied. */
+  /** compose.yaml, overrides applied (the Postgres guard compares it with the file on disk). */
   readonly compose: ComposeObject;
-  /** stack.yaml (derived from `compose`), when `swarm` is on. */
-  readonly swarmStack?: ComposeObject;
+  /** The enabled targets' files, tasks and runbook sections, in target order. */
+  readonly targets: ReadonlyArray<{ readonly id: string; readonly output: TargetOutput }>;
 }
 
 /**
@@ -37,10 +37,7 @@ export function compileDeployment(options: NetboxPomeriumProjectOptions): Deploy
   return plan!;
 }
 
-/**
- * Renders what the files share and checks it. Isolation is judged on the rendered compose file
- * (overrides included) and on the Swarm stack, and reported with every other problem.
- */
+/** Renders the compose file once, then lets each target plan its output (and check it) from it. */
 function planDeployment(model: StackModel, p: DeclarationProblems): DeploymentPlan {
   for (const service of Object.values(SERVICES)) {
     if (model.composeOverrides[`services.${service}`] === null) {
@@ -49,10 +46,9 @@ function planDeployment(model: StackModel, p: DeclarationProblems): DeploymentPl
     }
   }
   const compose = renderCompose(model);
-  checkIsolation(p, model, compose);
-  if (!model.swarm) return { model, compose };
-  // The Swarm stack is derived from the compose file; what only it can get wrong is reported here too.
-  const swarmStack = renderStack(model, compose, p);
-  checkIsolation(p, model, swarmStack);
-  return { model, compose, swarmStack };
+  const targets = TARGETS.flatMap((target) => {
+    const output = target.plan(model, { compose }, p);
+    return output ? [{ id: target.id, output }] : [];
+  });
+  return { model, compose, targets };
 }

@@ -1,8 +1,7 @@
-import { Project } from 'projen';
 import { DIGEST_LENGTH, STACK_FILE, StackConfig, stackConfigs, StackSecret, stackSecrets, swarmObjectName } from './render-stack';
-import { CommentedTextFile } from '../compose/generated-files';
 import { ComposeObject, FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
+import type { PlannedTask } from '../targets/deployment-target';
 
 /** The generated script behind the `stack-deploy` and `stack-rm` tasks. */
 export const STACK_SCRIPT = 'swarm/stack.sh';
@@ -78,21 +77,21 @@ export function renderStackScript(model: StackModel, compose: ComposeObject): st
   ];
 }
 
-/**
- * The Swarm tasks and the script behind them; added only when `swarm` is on. `compose` is read
- * lazily, so apps added later reach the script.
- */
-export function addSwarmTasks(project: Project, model: () => StackModel, compose: () => ComposeObject): void {
-  new CommentedTextFile(project, STACK_SCRIPT, () => renderStackScript(model(), compose()));
-  const name = model().projectName;
-  project.addTask('stack-deploy', {
-    description: `Deploy to Docker Swarm: create the Swarm secrets from ${FILES.secrets}, then docker stack deploy -c ${STACK_FILE} ${name} `
-      + '(flags after --)',
-    exec: `sh ${STACK_SCRIPT} deploy`,
-    receiveArgs: true,
-  });
-  project.addTask('stack-rm', {
-    description: `Remove the Swarm stack ${name} and the secrets stack-deploy created; volumes (the data) stay`,
-    exec: `sh ${STACK_SCRIPT} rm`,
-  });
+/** The Swarm tasks, both running the generated script. */
+export function swarmTasks(model: StackModel): PlannedTask[] {
+  const name = model.projectName;
+  return [
+    {
+      name: 'stack-deploy',
+      description: `Deploy to Docker Swarm: create the Swarm secrets from ${FILES.secrets}, then docker stack deploy -c ${STACK_FILE} ${name} `
+        + '(flags after --)',
+      exec: `sh ${STACK_SCRIPT} deploy`,
+      receiveArgs: true,
+    },
+    {
+      name: 'stack-rm',
+      description: `Remove the Swarm stack ${name} and the secrets stack-deploy created; volumes (the data) stay`,
+      exec: `sh ${STACK_SCRIPT} rm`,
+    },
+  ];
 }

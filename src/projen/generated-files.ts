@@ -28,11 +28,6 @@ export class CommentedTextFile extends FileBase {
   }
 }
 
-/** `KEY=value` lines, sorted by key; values are checked to be single-line when the model is built. */
-export function envLines(vars: Readonly<Record<string, string>>): string[] {
-  return Object.keys(vars).sort().map((k) => `${k}=${vars[k]}`);
-}
-
 /** A read-only generated Markdown file; the marker is an HTML comment so it does not show when rendered. */
 export class GeneratedMarkdownFile extends FileBase {
   constructor(project: Project, filePath: string, private readonly render: () => string[]) {
