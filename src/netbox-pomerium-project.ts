@@ -1,13 +1,13 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
-import { FILES } from './compose/render-compose';
 import { addDataTasks } from './deployment/data-tasks';
 import { composeCommand } from './deployment/deployment-tasks';
-import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
+import { renderDriftWorkflow } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
+import { FILES } from './model/stack-names';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { compileDeployment, DeploymentPlan } from './plan/compile';
 import { GeneratedMarkdownFile } from './projen/generated-files';
@@ -68,7 +68,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.plan = plan;
     const stack = plan.model;
 
-    this.gitignore.exclude('/backups/');
+    this.gitignore.exclude(`/${FILES.backups}/`);
     new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack));
 
     // Each target's files and tasks (compose.yaml and its files; stack.yaml with swarm on).
@@ -76,8 +76,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.planFiles.registerNew();
     addDataTasks(this, () => this.model);
     this.makeLean();
-    new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.model, this.planFiles.runbookSections()));
-    new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
+    new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.planFiles.runbookSections()));
+    new YamlFile(this, FILES.workflow, { obj: renderDriftWorkflow() });
   }
 
   private get model() {

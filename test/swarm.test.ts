@@ -9,19 +9,18 @@ import { SEED, synth, Synthesized } from './util';
 import { SwarmTraefikVersion, NetboxPomeriumProject } from '../src';
 import { renderCompose } from '../src/compose/render-compose';
 import { DeclarationProblems } from '../src/model/problems';
-import { SERVICES } from '../src/model/stack-names';
+import { FILES, SERVICES } from '../src/model/stack-names';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { compileDeployment } from '../src/plan/compile';
-import { renderStack, stackConfigs, stackSecrets, STACK_FILE } from '../src/swarm/render-stack';
+import { renderStack, stackConfigs, stackSecrets } from '../src/swarm/render-stack';
 import { swarmRunbookSection } from '../src/swarm/swarm-runbook';
-import { STACK_SCRIPT } from '../src/swarm/swarm-tasks';
 
 const DATA_SERVICES = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 const CONSTRAINT = 'node.labels.netbox.data == true';
 
 function swarm(overrides: object = {}): Synthesized & { stack: any; tasks: any } {
   const s = synth({ swarm: true, ...overrides });
-  return { ...s, stack: parse(s.files[STACK_FILE]), tasks: s.files['.projen/tasks.json'].tasks };
+  return { ...s, stack: parse(s.files[FILES.stack]), tasks: s.files['.projen/tasks.json'].tasks };
 }
 
 /** The versioned names the deploy task would pass: `SWARM_*` variable → a made-up name. */
@@ -163,7 +162,7 @@ describe('the seed deployment with swarm: true', () => {
     expect(stack.services.redis.secrets).toEqual([{ source: 'redis_password', target: 'redis_password', ...anyUser }]);
     expect(stack.services['redis-cache'].secrets).toEqual([{ source: 'redis_cache_password', target: 'redis_cache_password', ...anyUser }]);
     // No interpolated secret is left anywhere.
-    expect(s.files[STACK_FILE]).not.toMatch(/\$\{(?!SWARM_)/);
+    expect(s.files[FILES.stack]).not.toMatch(/\$\{(?!SWARM_)/);
   });
 
   test('the mounted Pomerium config becomes a Swarm config', () => {
@@ -184,14 +183,14 @@ describe('the seed deployment with swarm: true', () => {
     expect(s.tasks['stack-deploy']).toEqual({
       name: 'stack-deploy',
       description: 'Deploy to Docker Swarm: create the Swarm secrets from .env, then docker stack deploy -c stack.yaml netbox (flags after --)',
-      steps: [{ exec: `sh ${STACK_SCRIPT} deploy`, receiveArgs: true }],
+      steps: [{ exec: `sh ${FILES.stackScript} deploy`, receiveArgs: true }],
     });
     expect(s.tasks['stack-rm']).toEqual({
       name: 'stack-rm',
       description: 'Remove the Swarm stack netbox and the secrets stack-deploy created; volumes (the data) stay',
-      steps: [{ exec: `sh ${STACK_SCRIPT} rm` }],
+      steps: [{ exec: `sh ${FILES.stackScript} rm` }],
     });
-    const script = s.files[STACK_SCRIPT];
+    const script = s.files[FILES.stackScript];
     expect(script).toMatch(/^# .*npx projen/);
     expect(script).toContain('  secret postgres_password POSTGRES_PASSWORD SWARM_SECRET_POSTGRES_PASSWORD\n');
     expect(script).toContain('  config pomerium_config_yaml pomerium/config.yaml SWARM_CONFIG_POMERIUM_CONFIG_YAML\n');
@@ -201,13 +200,13 @@ describe('the seed deployment with swarm: true', () => {
   test('no secret value in stack.yaml or the script', () => {
     const values = s.dotenv.split('\n').filter((l) => /^[A-Z_0-9]+='/.test(l)).map((l) => l.split('=').slice(1).join('=').slice(1, -1));
     expect(values.length).toBeGreaterThanOrEqual(6);
-    for (const file of [STACK_FILE, STACK_SCRIPT]) {
+    for (const file of [FILES.stack, FILES.stackScript]) {
       for (const value of values) expect({ file, leaks: s.files[file].includes(value) }).toEqual({ file, leaks: false });
     }
   });
 
   test('snapshot of stack.yaml', () => {
-    expect(s.files[STACK_FILE]).toMatchSnapshot();
+    expect(s.files[FILES.stack]).toMatchSnapshot();
   });
 });
 
@@ -282,7 +281,7 @@ describe('swarmOptions', () => {
     const model = compileDeployment({ ...SEED, swarmOptions: { netboxReplicas: 2 } }).model;
     expect(model.warnings).toContain('swarmOptions has no effect while swarm is off. Set swarm: true to emit stack.yaml.');
     const s = synth({ swarmOptions: { netboxReplicas: 2 } });
-    expect(s.files[STACK_FILE]).toBeUndefined();
+    expect(s.files[FILES.stack]).toBeUndefined();
   });
 });
 
@@ -314,7 +313,7 @@ describe('one declaration, two files', () => {
     const s = swarm({ domain: 'ipam.corp.example' });
     expect(s.compose.services.pomerium.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`) || Host(`authenticate.ipam.corp.example`)');
     expect(s.stack.services.pomerium.deploy.labels['traefik.http.routers.netbox.rule']).toBe('Host(`ipam.corp.example`) || Host(`authenticate.ipam.corp.example`)');
-    expect(s.files[STACK_FILE]).not.toContain('netbox.example.org');
+    expect(s.files[FILES.stack]).not.toContain('netbox.example.org');
     // The route reaches Pomerium's config, which the stack mounts as a config.
     expect(s.pomerium.routes[0].from).toBe('https://ipam.corp.example');
     expect(s.stack.configs.pomerium_config_yaml.file).toBe('./pomerium/config.yaml');
@@ -345,19 +344,19 @@ describe('one declaration, two files', () => {
   test('addApp() after construction reaches stack.yaml and the script', () => {
     const project = new NetboxPomeriumProject({ ...SEED, swarm: true });
     project.addApp({ name: 'grafana', image: 'grafana/grafana:11.3.0', port: 3000, host: 'grafana.example.org' });
-    const stack = parse(Testing.synth(project)[STACK_FILE]);
+    const stack = parse(Testing.synth(project)[FILES.stack]);
     expect(stack.services.grafana.networks).toEqual(['grafana-internal']);
     expect(stack.services.pomerium.networks).toContain('grafana-internal');
   });
 
   test('turning swarm off removes stack.yaml, the script and the tasks', () => {
     const s = synth();
-    expect(s.files[STACK_FILE]).toBeUndefined();
-    expect(s.files[STACK_SCRIPT]).toBeUndefined();
+    expect(s.files[FILES.stack]).toBeUndefined();
+    expect(s.files[FILES.stackScript]).toBeUndefined();
     expect(s.files['.projen/tasks.json'].tasks['stack-deploy']).toBeUndefined();
     expect(s.files['.projen/tasks.json'].tasks['stack-rm']).toBeUndefined();
-    expect(s.files['.projen/files.json'].files).not.toContain(STACK_FILE);
-    expect(swarm().files['.projen/files.json'].files).toEqual(expect.arrayContaining([STACK_FILE, STACK_SCRIPT]));
+    expect(s.files['.projen/files.json'].files).not.toContain(FILES.stack);
+    expect(swarm().files['.projen/files.json'].files).toEqual(expect.arrayContaining([FILES.stack, FILES.stackScript]));
   });
 });
 
@@ -365,7 +364,7 @@ describe('pure functions', () => {
   const plan = compileDeployment({ ...SEED, swarm: true });
   const model = plan.model;
   const swarmOutput = plan.targets.find((t) => t.id === 'swarm')!.output;
-  const swarmStack = swarmOutput.files.find((f) => f.path === STACK_FILE)!.content as any;
+  const swarmStack = swarmOutput.files.find((f) => f.path === FILES.stack)!.content as any;
 
   test('renderStack derives the stack from the rendered compose file and lists secrets and configs from it', () => {
     const stack = renderStack(model, renderCompose(model), new DeclarationProblems());
@@ -406,7 +405,7 @@ describe('docker stack config (the docker CLI\'s own loader) accepts stack.yaml'
   test.each(declarations)('%s', (_name, overrides) => {
     const s = swarm(overrides);
     const dir = deploymentDir(s);
-    const r = dockerStackConfig(dir, STACK_FILE, versionEnv(s.stack));
+    const r = dockerStackConfig(dir, FILES.stack, versionEnv(s.stack));
     expect(r.status).toBe(0);
     const resolved = parse(r.output);
     // The loader's view: names resolved, service labels and placement where we put them.
@@ -431,7 +430,7 @@ describe('docker stack config (the docker CLI\'s own loader) accepts stack.yaml'
 
   test('without the versioned names it refuses, and says who sets them', () => {
     const s = swarm();
-    const r = dockerStackConfig(deploymentDir(s), STACK_FILE);
+    const r = dockerStackConfig(deploymentDir(s), FILES.stack);
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/required variable SWARM_(SECRET|CONFIG)_[A-Z_0-9]+ is missing a value: is set by the projen task that deploys the stack/);
   });
@@ -450,7 +449,7 @@ describe('docker stack config (the docker CLI\'s own loader) accepts stack.yaml'
  * `stack deploy` runs the real `docker stack config` with the environment it was given.
  */
 function runScript(dir: string, docker: { bin: string; state: string }, ...args: string[]) {
-  return spawnSync('sh', [STACK_SCRIPT, ...args], {
+  return spawnSync('sh', [FILES.stackScript, ...args], {
     cwd: dir,
     encoding: 'utf-8',
     env: { ...process.env, PATH: `${docker.bin}:${process.env.PATH}`, FAKE_STATE: docker.state, REAL_DOCKER: DOCKER },

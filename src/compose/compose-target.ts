@@ -1,6 +1,7 @@
-import { envLines, FILES, renderPostgresEnv } from './render-compose';
+import { envLines, renderPostgresEnv } from './render-compose';
 import { checkIsolation } from '../checks/isolation';
 import { composeTasks } from '../deployment/deployment-tasks';
+import { FILES } from '../model/stack-names';
 import { netboxSettings, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { renderPomeriumConfig } from '../pomerium/pomerium-config';
 import type { DeploymentTarget } from '../targets/deployment-target';

@@ -1,20 +1,9 @@
 import type { StackModel } from '../model/deployment-model';
-import { NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
-import { NETBOX_EXTRA_CONFIG_MOUNT, NETBOX_EXTRA_CONFIG_NAME, renderNetboxExtraConfig } from '../netbox/netbox-settings';
+import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
+import { NETBOX_EXTRA_CONFIG_MOUNT, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 import { renderTraefikLabels } from '../traefik/traefik-labels';
-
-/** Paths of the generated files, relative to the deployment root. */
-export const FILES = {
-  compose: 'compose.yaml',
-  pomeriumConfig: 'pomerium/config.yaml',
-  netboxEnv: 'env/netbox.env',
-  postgresEnv: 'env/postgres.env',
-  netboxExtraConfig: `netbox/${NETBOX_EXTRA_CONFIG_NAME}`,
-  secrets: SECRETS_FILE,
-  appEnv: (app: string) => `env/${app}.env`,
-} as const;
 
 export type ComposeObject = Record<string, any>;
 

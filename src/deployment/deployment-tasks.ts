@@ -1,5 +1,5 @@
-import { FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
+import { FILES } from '../model/stack-names';
 import type { PlannedTask } from '../targets/deployment-target';
 
 /**

@@ -1,6 +1,5 @@
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
-export const WORKFLOW_FILE = '.github/workflows/deployment.yml';
 
 /**
  * A GitHub Actions workflow for the deployment repository: the generated files must match

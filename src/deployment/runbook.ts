@@ -1,13 +1,9 @@
 import { DATA_SCRIPT } from './data-script';
-import { WORKFLOW_FILE } from './drift-workflow';
-import { FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
-import { SERVICES } from '../model/stack-names';
+import { FILES, SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { IdpProvider } from '../pomerium/idp-provider';
 import { SECRET_NAMES } from '../secrets/secret-specs';
-import { STACK_FILE } from '../swarm/render-stack';
-import { STACK_SCRIPT } from '../swarm/swarm-tasks';
 
 /**
  * The deployment's README.md: a runbook that follows the declaration. Every host, URL, file and
@@ -95,11 +91,11 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
       ? [`| ${code(FILES.netboxExtraConfig)} | settings netbox-docker ${release.dockerRelease} cannot read from the environment (if present) |`]
       : []),
     `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
-    `| ${code(WORKFLOW_FILE)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
+    `| ${code(FILES.workflow)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
     ...(model.swarm
-      ? [`| ${code(STACK_FILE)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
-        `| ${code(STACK_SCRIPT)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
+      ? [`| ${code(FILES.stack)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
+        `| ${code(FILES.stackScript)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
       : []),
     ...extraSections.flatMap((section) => ['', ...section]),
     '',

@@ -1,6 +1,6 @@
 /**
- * The fixed names of the stack: services, volumes, the internal network, the database, the
- * secrets file. A leaf module (it imports nothing), so every renderer and the deployment's
+ * The fixed names of the stack: services, volumes, the internal network, the database, every
+ * generated file and folder. A leaf module (it imports nothing), so every renderer and the deployment's
  * command-line helpers can read them without loading the model.
  */
 
@@ -37,3 +37,28 @@ export const NETBOX_DB = 'netbox';
 
 /** The git-ignored secrets file next to compose.yaml; Compose reads it for `${VAR}` interpolation. */
 export const SECRETS_FILE = '.env';
+
+/** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
+export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';
+
+/** Every generated file and folder of a deployment, relative to its root. */
+export const FILES = {
+  compose: 'compose.yaml',
+  pomeriumConfig: 'pomerium/config.yaml',
+  netboxEnv: 'env/netbox.env',
+  postgresEnv: 'env/postgres.env',
+  netboxExtraConfig: `netbox/${NETBOX_EXTRA_CONFIG_NAME}`,
+  secrets: SECRETS_FILE,
+  appEnv: (app: string) => `env/${app}.env`,
+  /** The deployment's runbook. */
+  runbook: 'README.md',
+  /** The drift check for the deployment repository's CI. */
+  workflow: '.github/workflows/deployment.yml',
+  /** The script behind the backup and restore tasks. */
+  dataScript: 'scripts/netbox-data.sh',
+  /** Where backups go (git-ignored). */
+  backups: 'backups',
+  /** With swarm: the stack file and the script behind stack-deploy / stack-rm. */
+  stack: 'stack.yaml',
+  stackScript: 'swarm/stack.sh',
+} as const;

@@ -1,9 +1,7 @@
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
 import type { StackModel } from '../model/deployment-model';
-import { NETBOX_DB, SERVICES, VOLUMES } from '../model/stack-names';
+import { NETBOX_DB, NETBOX_EXTRA_CONFIG_NAME, SERVICES, VOLUMES } from '../model/stack-names';
 
-/** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
-export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';
 export const NETBOX_EXTRA_CONFIG_MOUNT = `/etc/netbox/config/${NETBOX_EXTRA_CONFIG_NAME}`;
 
 /** One NetBox setting: where netbox-docker can read it from decides where we emit it. */

@@ -5,13 +5,6 @@ import { SERVICES } from '../model/stack-names';
 import { sortKeys } from '../traefik/traefik-labels';
 import { TraefikProvider } from '../traefik/traefik-provider';
 
-/**
- * The Docker Swarm stack file, derived from the compose object (after `composeOverrides`), not
- * rendered a second time from the model: what `docker stack deploy` rejects or ignores is
- * translated, everything else is kept as it is.
- */
-export const STACK_FILE = 'stack.yaml';
-
 /** Swarm keeps secrets and configs under this directory inside a container. */
 const SECRETS_DIR = '/run/secrets';
 
@@ -114,7 +107,8 @@ function fileDelivery(service: string, svc: any, variable: string): FileDelivery
 
 /**
  * The stack object for `docker stack deploy -c stack.yaml <project>`, derived from the compose
- * object. Problems (a secret no service can read from a file, names too long for Swarm) go to `p`.
+ * object (after `composeOverrides`), not rendered a second time from the model: what
+ * `docker stack deploy` rejects or ignores is translated, everything else is kept. Problems (a secret no service can read from a file, names too long for Swarm) go to `p`.
  */
 export function renderStack(model: StackModel, compose: ComposeObject, p: DeclarationProblems): ComposeObject {
   const source = structuredClone(compose);

@@ -1,8 +1,6 @@
-import { STACK_FILE } from './render-stack';
-import { STACK_SCRIPT } from './swarm-tasks';
-import { ComposeObject, FILES } from '../compose/render-compose';
+import { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
-import { SERVICES } from '../model/stack-names';
+import { FILES, SERVICES } from '../model/stack-names';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 import { TraefikProvider } from '../traefik/traefik-provider';
 
@@ -23,7 +21,7 @@ export function swarmRunbookSection(model: StackModel, stack: ComposeObject): st
   return [
     '## Docker Swarm',
     '',
-    `${code(STACK_FILE)} runs the same services as ${code(FILES.compose)} on a Swarm cluster, as the stack ${code(model.projectName)}.`,
+    `${code(FILES.stack)} runs the same services as ${code(FILES.compose)} on a Swarm cluster, as the stack ${code(model.projectName)}.`,
     'It is generated from the same declaration: edit `.projenrc.ts`, run `npx projen`, deploy again.',
     '',
     '### Before the first deployment',
@@ -39,7 +37,7 @@ export function swarmRunbookSection(model: StackModel, stack: ComposeObject): st
     '### Deploy, check, remove',
     '',
     `- \`npx projen stack-deploy\` creates the Swarm secrets from ${code(FILES.secrets)} and runs `
-      + `\`docker stack deploy -c ${STACK_FILE} ${model.projectName}\` (script: ${code(STACK_SCRIPT)}). `
+      + `\`docker stack deploy -c ${FILES.stack} ${model.projectName}\` (script: ${code(FILES.stackScript)}). `
       + 'Pass more flags after `--`, e.g. `npx projen stack-deploy -- --prune`.',
     '- Secrets and configs are named after a digest of their content: a changed secret in `.env` or a changed config file '
       + 'becomes a new version on the next `stack-deploy`, and the services roll over to it.',

@@ -1,7 +1,8 @@
-import { renderStack, STACK_FILE } from './render-stack';
+import { renderStack } from './render-stack';
 import { swarmRunbookSection } from './swarm-runbook';
-import { renderStackScript, STACK_SCRIPT, swarmTasks } from './swarm-tasks';
+import { renderStackScript, swarmTasks } from './swarm-tasks';
 import { checkIsolation } from '../checks/isolation';
+import { FILES } from '../model/stack-names';
 import type { DeploymentTarget } from '../targets/deployment-target';
 
 /**
@@ -17,8 +18,8 @@ export const swarmTarget: DeploymentTarget = {
     checkIsolation(p, model, stack);
     return {
       files: [
-        { path: STACK_FILE, format: 'yaml', content: stack },
-        { path: STACK_SCRIPT, format: 'commented-text', content: renderStackScript(model, shared.compose) },
+        { path: FILES.stack, format: 'yaml', content: stack },
+        { path: FILES.stackScript, format: 'commented-text', content: renderStackScript(model, shared.compose) },
       ],
       tasks: swarmTasks(model),
       runbook: swarmRunbookSection(model, stack),

@@ -1,10 +1,9 @@
-import { DIGEST_LENGTH, STACK_FILE, StackConfig, stackConfigs, StackSecret, stackSecrets, swarmObjectName } from './render-stack';
-import { ComposeObject, FILES } from '../compose/render-compose';
+import { DIGEST_LENGTH, StackConfig, stackConfigs, StackSecret, stackSecrets, swarmObjectName } from './render-stack';
+import { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
+import { FILES } from '../model/stack-names';
 import type { PlannedTask } from '../targets/deployment-target';
 
-/** The generated script behind the `stack-deploy` and `stack-rm` tasks. */
-export const STACK_SCRIPT = 'swarm/stack.sh';
 
 /** Label on the Swarm secrets the script creates, so `stack-rm` finds them. */
 export const SECRET_LABEL = 'netbox-pomerium.stack';
@@ -22,10 +21,10 @@ export const SECRET_LABEL = 'netbox-pomerium.stack';
 export function renderStackScript(model: StackModel, compose: ComposeObject): string[] {
   const secrets = stackSecrets(compose);
   const configs = stackConfigs(compose);
-  const up = '../'.repeat(STACK_SCRIPT.split('/').length - 1) || '.';
+  const up = '../'.repeat(FILES.stackScript.split('/').length - 1) || '.';
   const example = swarmObjectName(model, '<key>', '<digest>');
   return [
-    `# Deploys (deploy) and removes (rm) the Docker Swarm stack ${STACK_FILE}. Run it through projen:`,
+    `# Deploys (deploy) and removes (rm) the Docker Swarm stack ${FILES.stack}. Run it through projen:`,
     '#   npx projen stack-deploy [-- <docker stack deploy flags>]',
     '#   npx projen stack-rm',
     `# Swarm secrets and configs cannot change, so each version is named ${example}.`,
@@ -59,7 +58,7 @@ export function renderStackScript(model: StackModel, compose: ComposeObject): st
     `  . ./${FILES.secrets}`,
     ...secrets.map((s: StackSecret) => `  secret ${s.key} ${s.envName} ${s.nameVariable}`),
     ...configs.map((c: StackConfig) => `  config ${c.key} ${c.file} ${c.nameVariable}`),
-    `  docker stack deploy -c ${STACK_FILE} "$@" "$STACK"`,
+    `  docker stack deploy -c ${FILES.stack} "$@" "$STACK"`,
     '}',
     '',
     'remove() {',
@@ -72,7 +71,7 @@ export function renderStackScript(model: StackModel, compose: ComposeObject): st
     // `npx projen stack-deploy -- --prune` passes the `--` on.
     '  deploy) shift; if [ "${1:-}" = -- ]; then shift; fi; deploy "$@" ;;',
     '  rm) shift; remove ;;',
-    `  *) echo "usage: sh ${STACK_SCRIPT} deploy|rm" >&2; exit 2 ;;`,
+    `  *) echo "usage: sh ${FILES.stackScript} deploy|rm" >&2; exit 2 ;;`,
     'esac',
   ];
 }
@@ -83,15 +82,15 @@ export function swarmTasks(model: StackModel): PlannedTask[] {
   return [
     {
       name: 'stack-deploy',
-      description: `Deploy to Docker Swarm: create the Swarm secrets from ${FILES.secrets}, then docker stack deploy -c ${STACK_FILE} ${name} `
+      description: `Deploy to Docker Swarm: create the Swarm secrets from ${FILES.secrets}, then docker stack deploy -c ${FILES.stack} ${name} `
         + '(flags after --)',
-      exec: `sh ${STACK_SCRIPT} deploy`,
+      exec: `sh ${FILES.stackScript} deploy`,
       receiveArgs: true,
     },
     {
       name: 'stack-rm',
       description: `Remove the Swarm stack ${name} and the secrets stack-deploy created; volumes (the data) stay`,
-      exec: `sh ${STACK_SCRIPT} rm`,
+      exec: `sh ${FILES.stackScript} rm`,
     },
   ];
 }

@@ -3,8 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { cleanEnv, copySeedDeployment, exists, projen } from './context';
-import { STACK_FILE } from '../../src/swarm/render-stack';
-import { STACK_SCRIPT } from '../../src/swarm/swarm-tasks';
+import { FILES } from '../../src/model/stack-names';
 import { DOCKER, fakeSwarmDocker as fakeDocker } from '../fake-swarm-docker';
 
 describe('end to end: a projen-new deployment turns swarm on and off', () => {
@@ -16,9 +15,9 @@ describe('end to end: a projen-new deployment turns swarm on and off', () => {
     let r = projen(dir);
     expect(r.stderr).not.toContain('Synthesis failed');
     expect(r.status).toBe(0);
-    expect(exists(dir, STACK_FILE)).toBe(true);
-    expect(exists(dir, STACK_SCRIPT)).toBe(true);
-    const stack = parse(readFileSync(path.join(dir, STACK_FILE), 'utf-8'));
+    expect(exists(dir, FILES.stack)).toBe(true);
+    expect(exists(dir, FILES.stackScript)).toBe(true);
+    const stack = parse(readFileSync(path.join(dir, FILES.stack), 'utf-8'));
     expect(stack.services.pomerium.deploy.labels['traefik.swarm.network']).toBe('traefik-proxy');
     const tasks = JSON.parse(readFileSync(path.join(dir, '.projen/tasks.json'), 'utf-8')).tasks;
     expect(Object.keys(tasks)).toEqual(expect.arrayContaining(['stack-deploy', 'stack-rm']));
@@ -41,8 +40,8 @@ describe('end to end: a projen-new deployment turns swarm on and off', () => {
     writeFileSync(rcPath, rc);
     r = projen(dir);
     expect(r.status).toBe(0);
-    expect(exists(dir, STACK_FILE)).toBe(false);
-    expect(exists(dir, STACK_SCRIPT)).toBe(false);
+    expect(exists(dir, FILES.stack)).toBe(false);
+    expect(exists(dir, FILES.stackScript)).toBe(false);
     expect(existsSync(path.join(dir, 'compose.yaml'))).toBe(true);
     const after = JSON.parse(readFileSync(path.join(dir, '.projen/tasks.json'), 'utf-8')).tasks;
     expect(after['stack-deploy']).toBeUndefined();
