@@ -1,3 +1,4 @@
+import { ApiModel, resolveApiAccess } from '../api/api-access';
 import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, netboxFeatures, netboxVersionText } from '../netbox/netbox-releases';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
@@ -11,6 +12,7 @@ import {
 import { renderCompose } from '../compose/render-compose';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
+import { checkPomeriumImageVersion, checkUnderscoreHeaders } from '../pomerium/pomerium-version';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
 import { renderStack } from '../swarm/render-stack';
 import { buildSwarmModel, SwarmModel } from '../swarm/swarm-model';
@@ -67,7 +69,7 @@ export interface IdentityModel {
   /** Set when group sync is on. */
   readonly groupHeader?: string;
   readonly groupMetaKey?: string;
-  /** META keys of the given/family name headers; set with group sync where NetBox reads them (3.4.9+). */
+  /** META keys of the given/family name headers; set where NetBox reads them (3.4.9+). */
   readonly firstNameMetaKey?: string;
   readonly lastNameMetaKey?: string;
 }
@@ -106,6 +108,8 @@ export interface StackModel {
   };
   readonly identity: IdentityModel;
   readonly netbox: NetboxModel;
+  /** How API clients reach NetBox (apiAccess, apiSourceRanges). */
+  readonly api: ApiModel;
   readonly routes: readonly RouteModel[];
   readonly apps: readonly AppModel[];
   readonly secrets: readonly SecretSpec[];
@@ -157,7 +161,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     image: options.pomeriumImage ?? DEFAULTS.pomeriumImage,
     port: options.pomeriumPort ?? DEFAULTS.pomeriumPort,
   };
-  checkPinnedImage(p, 'pomeriumImage', pomerium.image);
+  if (checkPinnedImage(p, 'pomeriumImage', pomerium.image)) checkPomeriumImageVersion(p, 'pomeriumImage', pomerium.image);
   if (checkPort(p, 'pomeriumPort', pomerium.port) && POMERIUM_RESERVED_PORTS.includes(pomerium.port)) {
     p.add('pomeriumPort', 'conflicts with a port Pomerium uses itself', pomerium.port,
       `Choose another port; ${POMERIUM_RESERVED_PORTS.join(' and ')} are taken inside the Pomerium container.`);
@@ -204,6 +208,8 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     checkEnvName(p, `netboxEnvironment.${name}`, name);
     checkEnvValue(p, `netboxEnvironment.${name}`, value);
   }
+
+  const api = resolveApiAccess(p, options);
 
   const publicUrl = `https://${domain}`;
   const authenticateUrl = `https://${authenticateHost}`;
@@ -295,6 +301,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
       // NetBox's own logout would be undone by the next request's header: end the Pomerium session.
       logoutRedirectUrl: `${publicUrl}/.pomerium/sign_out`,
     },
+    api,
     routes,
     apps,
     secrets: secretSpecsFor(netboxRelease),
@@ -316,6 +323,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   try {
     const compose = renderCompose(model);
     checkIsolation(p, model, compose);
+    checkUnderscoreHeaders(p, SERVICES.pomerium, compose.services?.[SERVICES.pomerium]?.environment);
     // The Swarm stack is derived from the compose file; what only it can get wrong is reported here too.
     if (model.swarm) checkIsolation(p, model, renderStack(model, compose, p));
   } catch (e) {
@@ -363,18 +371,18 @@ function renderPolicy(p: DeclarationProblems, policy: Policy, path: string, warn
 }
 
 /**
- * The claim headers Pomerium sends and the META keys NetBox reads: always the user's e-mail; with
- * group sync also the groups claim and, where NetBox reads them, the given and family names.
- * Header names are dash-only (see claimHeader).
+ * The claim headers Pomerium sends and the META keys NetBox reads: always the user's e-mail; where
+ * NetBox reads them (3.4.9+), the given and family names, with or without group sync (NetBox copies
+ * them at every login, and netbox-docker's defaults are client-settable `Remote-User-*` names); with
+ * group sync also the groups claim. Every one is a header Pomerium overwrites or removes on every
+ * route. Header names are dash-only (see claimHeader).
  */
 function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
   const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
-  if (groupSync) {
-    claimHeaders[groupsClaim] = claimHeader(groupsClaim);
-    if (profileHeaders) {
-      claimHeaders[DEFAULTS.firstNameClaim] = claimHeader(DEFAULTS.firstNameClaim);
-      claimHeaders[DEFAULTS.lastNameClaim] = claimHeader(DEFAULTS.lastNameClaim);
-    }
+  if (groupSync) claimHeaders[groupsClaim] = claimHeader(groupsClaim);
+  if (profileHeaders) {
+    claimHeaders[DEFAULTS.firstNameClaim] = claimHeader(DEFAULTS.firstNameClaim);
+    claimHeaders[DEFAULTS.lastNameClaim] = claimHeader(DEFAULTS.lastNameClaim);
   }
   const optionalHeader = (claim: string) => (claimHeaders[claim] ? { header: claimHeaders[claim], meta: metaKey(claimHeaders[claim]) } : undefined);
   const groups = optionalHeader(groupsClaim);
