@@ -1,6 +1,6 @@
 import { isIP } from 'net';
-import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import type { DeclarationProblems } from '../model/problems';
+import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 
 /**
  * How automation (pynetbox, Ansible, Terraform, curl) reaches NetBox's REST and GraphQL API.

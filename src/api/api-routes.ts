@@ -20,11 +20,12 @@ export function renderApiRoutes(model: StackModel): Record<string, unknown>[] {
   const { api } = model;
   if (api.access !== ApiAccess.TOKEN) return [];
   const netbox = model.routes[0];
-  const access = api.sourceRanges.length === 0
+  // Any allow rule lets a request in (unless a deny rule matches): the ranges without a login, or the NetBox policy.
+  // Fresh objects per route, so the YAML writer emits no anchors and aliases.
+  const access = () => (api.sourceRanges.length === 0
     ? { allow_public_unauthenticated_access: true }
-    // Any allow rule lets a request in (unless a deny rule matches): the ranges without a login, or the NetBox policy.
-    : { policy: [{ allow: { or: [{ source_ip: [...api.sourceRanges] }] } }, ...netbox.policy] };
-  const identityHeaders = [...Object.values(model.identity.claimHeaders), JWT_ASSERTION_HEADER];
+    : { policy: structuredClone([{ allow: { or: [{ source_ip: [...api.sourceRanges] }] } }, ...netbox.policy]) });
+  const identityHeaders = () => [...Object.values(model.identity.claimHeaders), JWT_ASSERTION_HEADER];
   return [
     {
       from: netbox.from,
@@ -37,10 +38,10 @@ export function renderApiRoutes(model: StackModel): Record<string, unknown>[] {
       prefix,
       to: netbox.to,
       pass_identity_headers: false,
-      remove_request_headers: identityHeaders,
+      remove_request_headers: identityHeaders(),
       preserve_host_header: true,
       timeout: goDuration(api.timeoutSeconds!),
-      ...access,
+      ...access(),
     })),
   ];
 }

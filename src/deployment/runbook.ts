@@ -1,5 +1,6 @@
 import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
+import { automationRunbookSection } from '../api/api-runbook';
 import { FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
@@ -64,6 +65,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '## Admins and groups',
     '',
     ...adminNotes(model),
+    '',
+    ...automationRunbookSection(model),
     '',
     '## Upgrading NetBox',
     '',

@@ -31,7 +31,7 @@ export function checkPomeriumImageVersion(p: DeclarationProblems, path: string, 
   if (parsed === undefined) {
     p.add(path, `does not tell its Pomerium version, which must be v${min} or newer`, image,
       `Pomerium rejects headers with underscores only from v${min}. ${IMPERSONATION} Name the version in the tag, `
-      + `optionally with the digest: "pomerium/pomerium:v0.33.1" or "pomerium/pomerium:v0.33.1@sha256:<digest>".`);
+      + 'optionally with the digest: "pomerium/pomerium:v0.33.1" or "pomerium/pomerium:v0.33.1@sha256:<digest>".');
     return false;
   }
   const cmp = compare(parsed.version, MIN_POMERIUM_VERSION);
