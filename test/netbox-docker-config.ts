@@ -63,7 +63,10 @@ export function configurationDefaults(dockerRelease: string): Record<string, unk
 
 /** The REMOTE_AUTH_* and LOGIN_* settings netbox-docker `dockerRelease` takes from a container environment. */
 export function remoteAuthFromEnvironment(dockerRelease: string, environment: Record<string, string>): Record<string, unknown> {
-  const read = { ...(Number(dockerRelease.split('.')[0]) >= 3 ? FULL : BASIC), ...LOGIN };
+  const [major, minor] = dockerRelease.split('.').map(Number);
+  const read: Record<string, 'b' | 'l' | 's' | 'i'> = { ...(major >= 3 ? FULL : BASIC), ...LOGIN };
+  // A plain string before netbox-docker 2.7.0 (NetBox < 3.4.7 takes one backend), a space-separated list after.
+  if (major < 2 || (major === 2 && minor < 7)) read.REMOTE_AUTH_BACKEND = 's';
   const settings: Record<string, unknown> = {};
   for (const [name, type] of Object.entries(read)) {
     const value = environment[name];
