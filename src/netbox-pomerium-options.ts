@@ -1,4 +1,5 @@
 import { typescript } from 'projen';
+import { ApiAccess } from './api/api-access-mode';
 import { IdpProvider } from './pomerium/idp-provider';
 import { Policy } from './pomerium/policy';
 
@@ -229,6 +230,22 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default "pomerium/pomerium:v0.33.1"
    */
   readonly pomeriumImage?: string;
+
+  /**
+   * How API clients (pynetbox, Ansible, Terraform, curl) reach NetBox. With `ApiAccess.TOKEN`,
+   * `/api/` and `/graphql/` on `domain` need no Pomerium login: NetBox authenticates them with its
+   * API tokens, no identity header reaches NetBox there, and `/api/users/tokens/provision/` is refused.
+   * @default ApiAccess.LOGIN
+   */
+  readonly apiAccess?: ApiAccess;
+
+  /**
+   * With `apiAccess: ApiAccess.TOKEN`: only these client addresses (IP addresses or CIDR ranges) get
+   * token access; others need the Pomerium login as before. Traefik must see the real client address
+   * (see the runbook's "Automation" section).
+   * @default - every address
+   */
+  readonly apiSourceRanges?: string[];
 
   /**
    * Overrides merged into the generated compose file, by dot path (e.g.

@@ -1,7 +1,7 @@
 import { Testing } from 'projen';
 import { refusal, SEED } from './util';
 import {
-  Criteria, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
+  ApiAccess, Criteria, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
 } from '../src';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 
@@ -61,6 +61,10 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
     allowedGroups: undefined,
     allowedEmails: undefined,
     policy: Policy.nobody(),
+  }),
+  'api token access': () => new NetboxPomeriumProject({ ...SEED, apiAccess: ApiAccess.TOKEN }),
+  'api token access from source ranges, swarm, oldest release': () => new NetboxPomeriumProject({
+    ...SEED, apiAccess: ApiAccess.TOKEN, apiSourceRanges: ['10.20.0.0/16', '192.0.2.7'], swarm: true, netboxVersion: 'v3.0-1.4.1',
   }),
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
@@ -160,6 +164,13 @@ describe('golden refusals', () => {
     'policy matcher on the wrong criterion': { policy: Policy.allow(Criteria.matching('email' as any, Matcher.has('x'))) },
     'bad CIDR and method': { policy: Policy.allow(Criteria.or(Criteria.sourceIp('10.0.0.0/33'), Criteria.httpMethod('FETCH'))) },
     'short unknown release next to allowPostgresUpgrade': { allowPostgresUpgrade: true, netboxVersion: 'v9' },
+    'header forgery: old Pomerium, underscore override, IP as domain, bad API range': {
+      pomeriumImage: 'pomerium/pomerium:v0.32.9',
+      composeOverrides: { 'services.pomerium.environment.HEADERS_WITH_UNDERSCORES_ACTION': 'allow' },
+      domain: '192.0.2.10',
+      apiAccess: ApiAccess.TOKEN,
+      apiSourceRanges: ['10.0.0.0/33'],
+    },
   };
   test.each(Object.keys(REFUSED))('%s', (name) => {
     const message = refusal(REFUSED[name]);

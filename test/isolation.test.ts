@@ -74,7 +74,7 @@ describe('a declaration or override that would expose NetBox around Pomerium is 
     ['NetBox told to trust another header', { 'services.netbox.environment.REMOTE_AUTH_HEADER': 'HTTP_REMOTE_USER' },
       'composeOverrides["services.netbox.environment"]', /changes which identity header NetBox trusts/],
     ['a router without the header-stripping middleware', { 'services.pomerium.labels.traefik\\.http\\.routers\\.netbox\\.middlewares': null },
-      'composeOverrides["services.pomerium.labels"]', /leaves Traefik router "netbox" passing client-sent identity headers \(X-Pomerium-Claim-Email\)/],
+      'composeOverrides["services.pomerium.labels"]', /leaves Traefik router "netbox" passing client-sent identity headers \(X-Pomerium-Claim-Email, X-Pomerium-Claim-Given-Name, X-Pomerium-Claim-Family-Name\)/],
     ['a published app port', { 'services.grafana.ports': ['3000:3000'] }, 'composeOverrides["services.grafana.ports"]', /publishes a port/],
   ];
 

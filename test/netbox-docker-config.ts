@@ -1,10 +1,12 @@
 import { spawnSync } from 'child_process';
 
 /**
- * A model of how netbox-docker builds NetBox's REMOTE_AUTH_* configuration, for tests: the
- * environment variables its configuration.py reads (stack-facts §1.1, §1.6: the "basic" five
- * before 3.0.0, the full set after), then every extra `*.py` in /etc/netbox/config/, sorted by
- * name, the last one winning (§1.7). Written from the facts, not from the code under test.
+ * A model of how netbox-docker builds NetBox's REMOTE_AUTH_* and login configuration, for tests:
+ * the defaults its configuration.py falls back to, the environment variables it reads
+ * (stack-facts §1.1, §1.6: the "basic" five before 3.0.0, the full set after; LOGIN_REQUIRED and
+ * LOGIN_TIMEOUT in every release), then every extra `*.py` in /etc/netbox/config/, sorted by
+ * name, the last one winning (§1.7). Written from the released files (configuration/configuration.py
+ * at the tags 1.4.1, 2.8.0, 3.0.2 and a 4.x/5.x copy), not from the code under test.
  */
 
 /** Read from the environment by every release. Value type: b = bool, l = space-separated list, s = string. */
@@ -31,14 +33,46 @@ const FULL: Record<string, 'b' | 'l' | 's'> = {
   REMOTE_AUTH_USER_LAST_NAME: 's',
 };
 
-/** The REMOTE_AUTH_* settings netbox-docker `dockerRelease` takes from a container environment. */
+/** Read from the environment by every release (`LOGIN_TIMEOUT` as an int). */
+const LOGIN: Record<string, 'b' | 'i'> = { LOGIN_REQUIRED: 'b', LOGIN_TIMEOUT: 'i' };
+
+const HEADER_DEFAULTS = {
+  REMOTE_AUTH_HEADER: 'HTTP_REMOTE_USER',
+  REMOTE_AUTH_USER_EMAIL: 'HTTP_REMOTE_USER_EMAIL',
+  REMOTE_AUTH_USER_FIRST_NAME: 'HTTP_REMOTE_USER_FIRST_NAME',
+  REMOTE_AUTH_USER_LAST_NAME: 'HTTP_REMOTE_USER_LAST_NAME',
+  REMOTE_AUTH_GROUP_HEADER: 'HTTP_REMOTE_USER_GROUP',
+};
+
+/**
+ * What NetBox ends up with when nothing is set: configuration.py's fallbacks, and NetBox's own
+ * settings.py defaults for the header names a basic (< 3.0.0) configuration.py does not define.
+ * LOGIN_REQUIRED defaulted to False before netbox-docker 3.0.0 (anonymous read access).
+ */
+export function configurationDefaults(dockerRelease: string): Record<string, unknown> {
+  const full = Number(dockerRelease.split('.')[0]) >= 3;
+  return {
+    ...HEADER_DEFAULTS,
+    REMOTE_AUTH_ENABLED: false,
+    REMOTE_AUTH_GROUP_SYNC_ENABLED: false,
+    REMOTE_AUTH_GROUP_SEPARATOR: '|',
+    LOGIN_REQUIRED: full,
+    LOGIN_TIMEOUT: 1209600,
+  };
+}
+
+/** The REMOTE_AUTH_* and LOGIN_* settings netbox-docker `dockerRelease` takes from a container environment. */
 export function remoteAuthFromEnvironment(dockerRelease: string, environment: Record<string, string>): Record<string, unknown> {
-  const read = Number(dockerRelease.split('.')[0]) >= 3 ? FULL : BASIC;
+  const [major, minor] = dockerRelease.split('.').map(Number);
+  const read: Record<string, 'b' | 'l' | 's' | 'i'> = { ...(major >= 3 ? FULL : BASIC), ...LOGIN };
+  // A plain string before netbox-docker 2.7.0 (NetBox < 3.4.7 takes one backend), a space-separated list after.
+  if (major < 2 || (major === 2 && minor < 7)) read.REMOTE_AUTH_BACKEND = 's';
   const settings: Record<string, unknown> = {};
   for (const [name, type] of Object.entries(read)) {
     const value = environment[name];
     if (value === undefined) continue;
-    settings[name] = type === 'b' ? value.toLowerCase() === 'true' : type === 'l' ? value.split(' ').filter((v) => v) : value;
+    settings[name] = type === 'b' ? value.toLowerCase() === 'true' : type === 'l' ? value.split(' ').filter((v) => v)
+      : type === 'i' ? parseInt(value, 10) : value;
   }
   return settings;
 }
@@ -54,12 +88,13 @@ export function pythonSettings(source: string | undefined): Record<string, unkno
 }
 
 /**
- * NetBox's effective settings: the environment first, then the extra files in name order (a later
- * file overrides an earlier one, and every file overrides configuration.py).
+ * NetBox's effective settings: configuration.py's defaults, the environment over them, then the
+ * extra files in name order (a later file overrides an earlier one, and every file overrides
+ * configuration.py).
  */
 export function effectiveSettings(dockerRelease: string, environment: Record<string, string>,
   extraFiles: Record<string, string>): Record<string, unknown> {
-  const settings = remoteAuthFromEnvironment(dockerRelease, environment);
+  const settings = { ...configurationDefaults(dockerRelease), ...remoteAuthFromEnvironment(dockerRelease, environment) };
   for (const name of Object.keys(extraFiles).sort()) Object.assign(settings, pythonSettings(extraFiles[name]));
   return settings;
 }

@@ -1,6 +1,6 @@
 import { pythonSettings } from './netbox-docker-config';
 import { SEED, synth, Synthesized } from './util';
-import { DEFAULT_NETBOX_TAG, NETBOX_RELEASES } from '../src/netbox/netbox-releases';
+import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, netboxAtLeast } from '../src/netbox/netbox-releases';
 import { compileDeployment } from '../src/plan/compile';
 
 /** Where a NetBox setting ends up: netbox-docker's environment, the mounted .py file, or nowhere. */
@@ -276,13 +276,20 @@ describe.each(Object.entries(ROWS))('netbox-docker %s, with superusers', (tag, r
   });
 });
 
-describe('without superusers, no group sync anywhere', () => {
+describe('without superusers, no group sync anywhere; the name headers NetBox reads are still Pomerium\'s', () => {
   test.each(Object.keys(ROWS))('%s', (tag) => {
     const s = synth({ netboxVersion: tag });
     const py = pythonSettings(s.files[EXTRA_CONFIG]);
-    const all = { ...s.env('netbox'), ...py };
-    expect(Object.keys(all).filter((k) => /^REMOTE_AUTH_(GROUP|SUPERUSER|STAFF|USER_FIRST|USER_LAST|AUTO_CREATE_GROUPS)/.test(k))).toEqual([]);
-    expect(s.pomerium.jwt_claims_headers).toEqual({ 'X-Pomerium-Claim-Email': 'email' });
+    const all: Record<string, unknown> = { ...s.env('netbox'), ...py };
+    expect(Object.keys(all).filter((k) => /^REMOTE_AUTH_(GROUP|SUPERUSER|STAFF|AUTO_CREATE_GROUPS)/.test(k))).toEqual([]);
+    // NetBox >= 3.4.9 copies the first and last name at every login, group sync or not: they must
+    // come from headers Pomerium sets, never from netbox-docker's client-settable Remote-User-* defaults.
+    const readsNames = netboxAtLeast(findNetboxRelease(tag)!, 3, 4, 9);
+    expect(s.pomerium.jwt_claims_headers).toEqual(readsNames
+      ? { 'X-Pomerium-Claim-Email': 'email', 'X-Pomerium-Claim-Given-Name': 'given_name', 'X-Pomerium-Claim-Family-Name': 'family_name' }
+      : { 'X-Pomerium-Claim-Email': 'email' });
+    expect([all.REMOTE_AUTH_USER_FIRST_NAME, all.REMOTE_AUTH_USER_LAST_NAME]).toEqual(readsNames
+      ? ['HTTP_X_POMERIUM_CLAIM_GIVEN_NAME', 'HTTP_X_POMERIUM_CLAIM_FAMILY_NAME'] : [undefined, undefined]);
   });
 });
 

@@ -44,7 +44,10 @@ describe('the seed deployment', () => {
     expect(s.pomerium.idp_provider).toBe('azure');
     expect(s.pomerium.idp_provider_url).toBe(SEED.idpProviderUrl);
     expect(s.pomerium.idp_client_id).toBe(SEED.idpClientId);
-    expect(s.pomerium.jwt_claims_headers).toEqual({ 'X-Pomerium-Claim-Email': 'email' });
+    // NetBox 4.7 reads the user's names at every login: from headers Pomerium sets, not client-settable ones.
+    expect(s.pomerium.jwt_claims_headers).toEqual({
+      'X-Pomerium-Claim-Email': 'email', 'X-Pomerium-Claim-Given-Name': 'given_name', 'X-Pomerium-Claim-Family-Name': 'family_name',
+    });
     expect(pomerium.volumes).toEqual(['./pomerium/config.yaml:/pomerium/config.yaml:ro']);
   });
 

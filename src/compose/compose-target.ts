@@ -1,9 +1,10 @@
 import { envLines, renderPostgresEnv } from './render-compose';
 import { checkIsolation } from '../checks/isolation';
 import { composeTasks } from '../deployment/deployment-tasks';
-import { FILES } from '../model/stack-names';
+import { FILES, SERVICES } from '../model/stack-names';
 import { netboxSettings, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { renderPomeriumConfig } from '../pomerium/pomerium-config';
+import { checkUnderscoreHeaders } from '../pomerium/pomerium-version';
 import type { DeploymentTarget } from '../targets/deployment-target';
 
 /**
@@ -14,6 +15,7 @@ export const composeTarget: DeploymentTarget = {
   id: 'compose',
   plan(model, shared, p) {
     checkIsolation(p, model, shared.compose);
+    checkUnderscoreHeaders(p, SERVICES.pomerium, shared.compose.services?.[SERVICES.pomerium]?.environment);
     const netbox = netboxSettings(model);
     return {
       files: [

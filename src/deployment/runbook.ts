@@ -1,4 +1,5 @@
 import { DATA_SCRIPT } from './data-script';
+import { automationRunbookSection } from '../api/api-runbook';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -60,6 +61,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '## Admins and groups',
     '',
     ...adminNotes(model),
+    '',
+    ...automationRunbookSection(model),
     '',
     '## Upgrading NetBox',
     '',

@@ -1,3 +1,4 @@
+import type { ApiModel } from '../api/api-access';
 import type { NetboxRelease } from '../netbox/netbox-releases';
 import type { IdpProvider } from '../pomerium/idp-provider';
 import type { SecretSpec } from '../secrets/secret-specs';
@@ -39,7 +40,7 @@ export interface IdentityModel {
   /** Set when group sync is on. */
   readonly groupHeader?: string;
   readonly groupMetaKey?: string;
-  /** META keys of the given/family name headers; set with group sync where NetBox reads them (3.4.9+). */
+  /** META keys of the given/family name headers; set where NetBox reads them (3.4.9+). */
   readonly firstNameMetaKey?: string;
   readonly lastNameMetaKey?: string;
 }
@@ -82,6 +83,8 @@ export interface StackModel {
   readonly pomerium: PomeriumModel;
   readonly identity: IdentityModel;
   readonly netbox: NetboxModel;
+  /** How API clients reach NetBox (apiAccess, apiSourceRanges). */
+  readonly api: ApiModel;
   readonly routes: readonly RouteModel[];
   readonly apps: readonly AppModel[];
   readonly secrets: readonly SecretSpec[];

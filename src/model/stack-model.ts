@@ -3,6 +3,7 @@ import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
 import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
+import { resolveApiAccess } from '../api/api-access';
 import { resolveApps } from '../apps/apps-resolve';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
@@ -28,6 +29,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
   const traefik = resolveTraefik(p, options);
   const pomerium = resolvePomerium(p, options);
   const { netbox, identity } = resolveNetbox(p, options, hosts.publicUrl, idp, warnings);
+  const api = resolveApiAccess(p, options);
 
   const basePolicy = resolveDeclaredPolicy(p, options, idp.groupsClaim ?? DEFAULTS.groupsClaim, warnings);
   const routerBase = routerName(projectName);
@@ -56,6 +58,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     pomerium,
     identity,
     netbox,
+    api,
     routes: [netboxRoute, ...appRoutes],
     apps,
     secrets: secretSpecsFor(netbox.release),

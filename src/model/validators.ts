@@ -39,7 +39,13 @@ const IMAGE_RE = new RegExp('^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._
 const HOST_FIX = 'Use a DNS name such as "netbox.example.org" (letters, digits, dashes and dots; no scheme, port, path or spaces).';
 
 export function checkHost(p: DeclarationProblems, path: string, value: string): boolean {
-  if (typeof value === 'string' && value.length <= 253 && HOST_RE.test(value)) return true;
+  if (typeof value === 'string' && value.length <= 253 && HOST_RE.test(value)) {
+    // A DNS name's last label is never all digits (RFC 3696 §2): "192.0.2.10" is an address. Pomerium's
+    // authenticate host below it ("authenticate.192.0.2.10") would be no host name, and no public CA certifies it.
+    if (!/\.\d+$/.test(value)) return true;
+    p.add(path, 'is an IP address, not a DNS host name', value, HOST_FIX);
+    return false;
+  }
   p.add(path, 'is not a fully qualified host name', value, HOST_FIX);
   return false;
 }

@@ -68,18 +68,18 @@ export function resolveNetbox(p: DeclarationProblems, options: NetboxPomeriumPro
 }
 
 /**
- * The claim headers Pomerium sends and the META keys NetBox reads: always the user's e-mail; with
- * group sync also the groups claim and, where NetBox reads them, the given and family names.
- * Header names are dash-only (see claimHeader).
+ * The claim headers Pomerium sends and the META keys NetBox reads: always the user's e-mail; where
+ * NetBox reads them (3.4.9+), the given and family names, with or without group sync (NetBox copies
+ * them at every login, and netbox-docker's defaults are client-settable `Remote-User-*` names); with
+ * group sync also the groups claim. Every one is a header Pomerium overwrites or removes on every
+ * route. Header names are dash-only (see claimHeader).
  */
 function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
   const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
-  if (groupSync) {
-    claimHeaders[groupsClaim] = claimHeader(groupsClaim);
-    if (profileHeaders) {
-      claimHeaders[DEFAULTS.firstNameClaim] = claimHeader(DEFAULTS.firstNameClaim);
-      claimHeaders[DEFAULTS.lastNameClaim] = claimHeader(DEFAULTS.lastNameClaim);
-    }
+  if (groupSync) claimHeaders[groupsClaim] = claimHeader(groupsClaim);
+  if (profileHeaders) {
+    claimHeaders[DEFAULTS.firstNameClaim] = claimHeader(DEFAULTS.firstNameClaim);
+    claimHeaders[DEFAULTS.lastNameClaim] = claimHeader(DEFAULTS.lastNameClaim);
   }
   const optionalHeader = (claim: string) => (claimHeaders[claim] ? { header: claimHeaders[claim], meta: metaKey(claimHeaders[claim]) } : undefined);
   const groups = optionalHeader(groupsClaim);

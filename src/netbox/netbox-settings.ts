@@ -1,4 +1,5 @@
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
+import { apiNetboxSettings } from '../api/api-netbox-settings';
 import type { StackModel } from '../model/deployment-model';
 import { NETBOX_DB, NETBOX_EXTRA_CONFIG_NAME, SERVICES, VOLUMES } from '../model/stack-names';
 
@@ -63,6 +64,7 @@ export function netboxSettings(model: StackModel): { env: Record<string, string>
   }
   // NetBox's own logout would be undone by the next request's header: end the Pomerium session.
   if (features.logoutRedirect) add('LOGOUT_REDIRECT_URL', model.netbox.logoutRedirectUrl, release.logoutRedirectEnv);
+  for (const [name, value] of apiNetboxSettings(model.api, release)) add(name, value, true);
 
   const env: Record<string, string> = {
     DB_HOST: SERVICES.postgres,

@@ -1,3 +1,4 @@
+import { renderApiPomeriumSettings, renderApiRoutes } from '../api/api-routes';
 import type { StackModel } from '../model/deployment-model';
 
 /** Where the generated config is mounted; the image's default arguments read this path. */
@@ -24,13 +25,15 @@ export function renderPomeriumConfig(model: StackModel): Record<string, unknown>
     ...(model.idp.providerUrl ? { idp_provider_url: model.idp.providerUrl } : {}),
     idp_client_id: model.idp.clientId,
     jwt_claims_headers: invert(model.identity.claimHeaders),
-    routes: model.routes.map((route) => ({
+    ...renderApiPomeriumSettings(model),
+    // Pomerium matches file-configured routes in order: the token paths come before NetBox's catch-all.
+    routes: [...renderApiRoutes(model), ...model.routes.map((route) => ({
       from: route.from,
       to: route.to,
       pass_identity_headers: route.passIdentityHeaders,
       preserve_host_header: true,
       policy: route.policy,
-    })),
+    }))],
   };
 }
 

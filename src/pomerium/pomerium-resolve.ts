@@ -1,4 +1,5 @@
 import { Criteria, Matcher, Policy } from './policy';
+import { checkPomeriumImageVersion } from './pomerium-version';
 import { DEFAULTS } from '../model/defaults';
 import type { PomeriumModel } from '../model/deployment-model';
 import type { DeclarationProblems } from '../model/problems';
@@ -14,7 +15,7 @@ export function resolvePomerium(p: DeclarationProblems, options: NetboxPomeriumP
     image: options.pomeriumImage ?? DEFAULTS.pomeriumImage,
     port: options.pomeriumPort ?? DEFAULTS.pomeriumPort,
   };
-  checkPinnedImage(p, 'pomeriumImage', pomerium.image);
+  if (checkPinnedImage(p, 'pomeriumImage', pomerium.image)) checkPomeriumImageVersion(p, 'pomeriumImage', pomerium.image);
   if (checkPort(p, 'pomeriumPort', pomerium.port) && POMERIUM_RESERVED_PORTS.includes(pomerium.port)) {
     p.add('pomeriumPort', 'conflicts with a port Pomerium uses itself', pomerium.port,
       `Choose another port; ${POMERIUM_RESERVED_PORTS.join(' and ')} are taken inside the Pomerium container.`);

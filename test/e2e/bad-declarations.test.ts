@@ -17,6 +17,9 @@ const replace = (from: string, to: string): Edit => (rc) => {
 /** Adds option lines to the declaration (after `domain`). */
 const add = (lines: string): Edit => replace('  domain: "netbox.example.org",\n', `  domain: "netbox.example.org",\n  ${lines}\n`);
 const APP = 'name: "grafana", image: "grafana/grafana:11.3.0", port: 3000';
+/** Imports ApiAccess next to the seed's imports and adds option lines. */
+const addWithApiAccess = (lines: string): Edit => (rc) => add(lines)(
+  replace('import { IdpProvider, NetboxPomeriumProject }', 'import { ApiAccess, IdpProvider, NetboxPomeriumProject }')(rc));
 
 /** [case, edit, option path the message must name, more text it must contain] */
 const CORPUS: Array<[string, Edit, string, string]> = [
@@ -54,6 +57,15 @@ const CORPUS: Array<[string, Edit, string, string]> = [
   ['group name Compose would expand', add('defaultGroups: ["$HOME"],'), 'defaultGroups[0]', 'is not a valid group name (got "$HOME")'],
   ['published NetBox port', add('composeOverrides: { "services.netbox.ports": ["8000:8080"] },'),
     'composeOverrides["services.netbox.ports"]', 'NetBox logs in whoever the identity header names'],
+  ['Pomerium older than v0.33.0 (lets underscore headers through)', add('pomeriumImage: "pomerium/pomerium:v0.32.9",'),
+    'pomeriumImage', 'is older than Pomerium v0.33.0 (got "pomerium/pomerium:v0.32.9")'],
+  ['invalid CIDR in apiSourceRanges', addWithApiAccess('apiAccess: ApiAccess.TOKEN,\n  apiSourceRanges: ["10.0.0.0/33"],'),
+    'apiSourceRanges[0]', 'is not an IP address or CIDR range (got "10.0.0.0/33")'],
+  ['IP address as domain', replace('domain: "netbox.example.org"', 'domain: "192.0.2.10"'),
+    'domain', 'is an IP address, not a DNS host name (got "192.0.2.10")'],
+  ['override that lets underscore headers through Pomerium',
+    add('composeOverrides: { "services.pomerium.environment.HEADERS_WITH_UNDERSCORES_ACTION": "allow" },'),
+    'composeOverrides["services.pomerium.environment.HEADERS_WITH_UNDERSCORES_ACTION"]', 'lets request headers with underscores through Pomerium'],
   ['Traefik label on NetBox', add('composeOverrides: { "services.netbox.labels": { "traefik.enable": "true" } },'),
     'composeOverrides["services.netbox.labels"]', 'dangerouslyAllowNetboxBypassingPomerium: true'],
 ];
