@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
+import { addBackupTasks } from './backup/backup-tasks';
 import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
 import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
-import { addDataTasks } from './deployment/data-tasks';
 import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
@@ -84,7 +84,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     for (const app of this.stack.apps) this.addAppEnvFile(app.name);
 
     addComposeTasks(this, this.stack);
-    addDataTasks(this, () => this.stack);
+    addBackupTasks(this, () => this.stack, () => this.composeObject);
     this.makeLean();
     new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });

@@ -1,5 +1,6 @@
-import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
+import { backupRunbookSection } from '../backup/backup-runbook';
+import { DATA_SCRIPT } from '../backup/backup-script';
 import { FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
@@ -80,7 +81,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `| ${tasks('logs')} / ${tasks('ps')} | follow logs / show containers and health |`,
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
-    `| ${tasks('backup')} / ${tasks('restore')} | dump the database and media to backups/ / load them back |`,
+    `| ${tasks('backup')} / ${tasks('restore -- <set>')} / ${tasks('verify-backup -- <set>')} | write a backup set / restore one / prove one restores (see Backups) |`,
     `| ${tasks('rotate-secret -- <id>')} | replace one secret on purpose (${model.secrets.map((s) => code(s.id)).join(', ')}) |`,
     '',
     '## Where each file comes from',
@@ -96,11 +97,14 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
       : []),
     `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
     `| ${code(WORKFLOW_FILE)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
-    `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
+    `| ${code(DATA_SCRIPT)} | the project, services, volume table and backups option: what the backup, restore and verify-backup tasks run |`,
+    ...(model.backups.scheduled ? [`| ${code('systemd/')} | backups: the service and timer that run the backup on the host |`] : []),
     ...(model.swarm
       ? [`| ${code(STACK_FILE)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(STACK_SCRIPT)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
       : []),
+    '',
+    ...backupRunbookSection(model),
     ...extraSections.flatMap((section) => ['', ...section]),
     '',
   ];

@@ -8,6 +8,7 @@ import {
   checkDockerName, checkDomainName, checkEmail, checkEnvName, checkEnvValue, checkHost, checkNetworkName,
   checkPinnedImage, checkPort, checkServiceName, checkToken, checkTraefikName, checkUnique,
 } from './validators';
+import { BackupModel, resolveBackups } from '../backup/backup-model';
 import { renderCompose } from '../compose/render-compose';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
@@ -115,6 +116,8 @@ export interface StackModel {
   readonly composeOverrides: Readonly<Record<string, unknown>>;
   readonly allowBypass: boolean;
   readonly allowPostgresUpgrade: boolean;
+  /** Backup schedule, retention, copy and encryption (`backups`). */
+  readonly backups: BackupModel;
   /** Printed at every synthesis. */
   readonly warnings: readonly string[];
 }
@@ -269,6 +272,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
       + 'unless this is an isolated test setup.');
   }
 
+  const backups = resolveBackups(p, options);
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
 
   // With an unknown tag the model is still rendered once, for the isolation check below.
@@ -303,6 +307,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
+    backups,
     warnings,
   };
   // Isolation is judged on the rendered compose file (overrides included), and reported together
