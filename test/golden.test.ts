@@ -62,6 +62,16 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
     allowedEmails: undefined,
     policy: Policy.nobody(),
   }),
+  'backups scheduled, copied, encrypted, with swarm': () => new NetboxPomeriumProject({
+    ...SEED,
+    swarm: true,
+    backups: {
+      schedule: 'Mon..Fri 22:00',
+      keep: 14,
+      copyCommand: 'rclone copy "$BACKUP_SET" offsite:netbox/"$BACKUP_NAME"',
+      recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+    },
+  }),
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
   }),
