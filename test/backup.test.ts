@@ -179,3 +179,16 @@ describe('the volume table', () => {
     expect(assignment(scriptOf(), 'VOLUMES')).not.toContain('extra');
   });
 });
+
+describe('the runbook', () => {
+  test('describes sets, restore, verify, schedule and secrets, and the Swarm difference when swarm is on', () => {
+    const runbook: string = synth({ swarm: true, backups: { keep: 5, copyCommand: 'aws s3 cp --recursive "$BACKUP_SET" s3://b/"$BACKUP_NAME"' } }).files['README.md'];
+    expect(runbook).toMatch(/^## Backups$/m);
+    expect(runbook).toContain('`npx projen restore -- <set>`');
+    expect(runbook).toContain('`npx projen verify-backup -- <set>`');
+    expect(runbook).toContain('the newest 5 sets stay (`backups.keep`)');
+    expect(runbook).toContain('`backups/last-backup.status`');
+    expect(runbook).toContain('Run them on the data node (label `netbox.data=true`)');
+    expect(runbook).toContain('| `systemd/` | backups: the service and timer that run the backup on the host |');
+  });
+});
