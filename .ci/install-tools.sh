@@ -3,7 +3,9 @@
 #   - Compose v2 (`docker compose config`), taken from Debian trixie's docker-compose package
 #     with a private apt sources list, so the bookworm system itself is left alone;
 #   - Compose v1.29 (`docker-compose config`) from the system's own Debian release;
-#   - the docker CLI (`docker stack config`) when the machine lacks it.
+#   - the docker CLI (`docker stack config`) when the machine lacks it;
+#   - systemd-analyze (`systemd-analyze verify` of the backup units; Debian package systemd) and
+#     age (the backup tests encrypt and decrypt .env) when they are missing.
 set -euo pipefail
 
 plugin_dir=/usr/local/lib/docker/cli-plugins
@@ -24,6 +26,16 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   apt-get install -y -qq docker-compose >/dev/null
 fi
 
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  apt_update
+  apt-get install -y -qq --no-install-recommends systemd >/dev/null
+fi
+
+if ! command -v age >/dev/null 2>&1; then
+  apt_update
+  apt-get install -y -qq age >/dev/null
+fi
+
 if ! docker compose version >/dev/null 2>&1; then
   work=$(mktemp -d)
   mkdir -p "$work/lists/partial" "$work/archives/partial"
@@ -42,3 +54,5 @@ fi
 
 docker compose version
 docker-compose version --short
+systemd-analyze --version | head -n 1
+age --version

@@ -82,6 +82,41 @@ export interface SwarmOptions {
 }
 
 /**
+ * Scheduled backups: when they run, how many sets stay, where a copy goes, who can read the secrets.
+ */
+export interface BackupOptions {
+  /**
+   * When the backup runs: a systemd calendar expression (`OnCalendar=`, see `man systemd.time`),
+   * checked with `systemd-analyze calendar '<expression>'`.
+   * @default "*-*-* 02:30:00"
+   */
+  readonly schedule?: string;
+
+  /**
+   * How many backup sets stay in `backups/`; after each successful backup the oldest beyond this
+   * number are deleted.
+   * @default 7
+   */
+  readonly keep?: number;
+
+  /**
+   * A shell command that copies a finished set off the host, run by bash with `BACKUP_SET` (the
+   * set's absolute path) and `BACKUP_NAME` (its directory name) in the environment, e.g.
+   * `rclone copy "$BACKUP_SET" offsite:netbox/"$BACKUP_NAME"`. A failure fails the backup.
+   * @default - sets stay on this host only
+   */
+  readonly copyCommand?: string;
+
+  /**
+   * `age` recipients (`age1...` public keys or `ssh-ed25519`/`ssh-rsa` public keys) for whom `.env`
+   * is encrypted into every set as `secrets.env.age`. Without recipients the secrets are not in the
+   * sets at all, and `.env` must be kept safe separately.
+   * @default - the secrets are not part of the sets
+   */
+  readonly recipients?: string[];
+}
+
+/**
  * Options of a NetBox-behind-Pomerium deployment.
  */
 export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProjectOptions {
@@ -283,4 +318,12 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default - one replica each; data services on the node labelled `netbox.data=true`; Traefik >= 3.2.2 label names
    */
   readonly swarmOptions?: SwarmOptions;
+
+  /**
+   * Scheduled backups with retention: emits systemd units for the host (`systemd/`) that run
+   * `npx projen backup`'s script on a calendar, keeps the newest `keep` sets, optionally copies each
+   * set off the host and encrypts `.env` into it.
+   * @default - no schedule and no retention: `npx projen backup` by hand keeps every set
+   */
+  readonly backups?: BackupOptions;
 }

@@ -1,13 +1,13 @@
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
-import { addDataTasks } from './deployment/data-tasks';
+import { addBackupTasks } from './backup/backup-tasks';
 import { composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
-import { FILES } from './model/stack-names';
+import { BACKUP_DIR, FILES } from './model/stack-names';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { compileDeployment, DeploymentPlan } from './plan/compile';
 import { GeneratedMarkdownFile } from './projen/generated-files';
@@ -68,13 +68,13 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.plan = plan;
     const stack = plan.model;
 
-    this.gitignore.exclude(`/${FILES.backups}/`);
+    this.gitignore.exclude(`/${BACKUP_DIR}/`);
     new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack));
 
     // Each target's files and tasks (compose.yaml and its files; stack.yaml with swarm on).
     this.planFiles = new PlanFiles(this, () => this.plan);
     this.planFiles.registerNew();
-    addDataTasks(this, () => this.model);
+    addBackupTasks(this, () => this.model, () => this.plan.compose);
     this.makeLean();
     new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.planFiles.runbookSections()));
     new YamlFile(this, FILES.workflow, { obj: renderDriftWorkflow() });

@@ -66,6 +66,16 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
   'api token access from source ranges, swarm, oldest release': () => new NetboxPomeriumProject({
     ...SEED, apiAccess: ApiAccess.TOKEN, apiSourceRanges: ['10.20.0.0/16', '192.0.2.7'], swarm: true, netboxVersion: 'v3.0-1.4.1',
   }),
+  'backups scheduled, copied, encrypted, with swarm': () => new NetboxPomeriumProject({
+    ...SEED,
+    swarm: true,
+    backups: {
+      schedule: 'Mon..Fri 22:00',
+      keep: 14,
+      copyCommand: 'rclone copy "$BACKUP_SET" offsite:netbox/"$BACKUP_NAME"',
+      recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+    },
+  }),
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
   }),

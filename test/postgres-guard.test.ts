@@ -46,7 +46,7 @@ describe('a resynthesis that would orphan the database is refused', () => {
       + `${postgresMajor(newest.postgresImage)} (a new major version cannot read the old data files); `
       + `data path ${old.postgresDataPath} -> ${newest.postgresDataPath})`);
     expect(message).toContain(`(got "${old.postgresImage} at ${old.postgresDataPath} -> ${newest.postgresImage} at ${newest.postgresDataPath}").`);
-    expect(message).toMatch(/To upgrade: \(1\) .*npx projen backup; \(2\) npx projen down; \(3\) .*docker volume rm netbox_netbox-postgres-data; \(4\) set the new netboxVersion and allowPostgresUpgrade: true, then npx projen and npx projen up; \(5\) npx projen restore -- backups\/<file>\.pgdump; \(6\) remove allowPostgresUpgrade\. Or keep the previous netboxVersion\./);
+    expect(message).toMatch(/To upgrade: \(1\) .*npx projen backup; \(2\) npx projen down; \(3\) .*docker volume rm netbox_netbox-postgres-data; \(4\) set the new netboxVersion and allowPostgresUpgrade: true, then npx projen and npx projen up; \(5\) npx projen restore -- backups\/<set>; \(6\) remove allowPostgresUpgrade\. Or keep the previous netboxVersion\./);
     expect(treeHash(dir)).toBe(before);
 
     synthInto(dir, { allowPostgresUpgrade: true });

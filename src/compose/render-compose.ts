@@ -1,5 +1,5 @@
 import type { StackModel } from '../model/deployment-model';
-import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
+import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, netboxDataVolumes, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -47,8 +47,7 @@ export function renderCompose(model: StackModel): ComposeObject {
   };
   for (const app of model.apps) networks[app.network] = { internal: true };
 
-  const volumeNames = [VOLUMES.media, VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache,
-    ...(release.reportsAndScriptsVolumes ? [VOLUMES.reports, VOLUMES.scripts] : [])].map((v) => v.name).sort();
+  const volumeNames = [...netboxDataVolumes(release), VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache].map((v) => v.name).sort();
   const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
 
   // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
@@ -79,8 +78,7 @@ function pomeriumService(model: StackModel): ComposeObject {
 /** NetBox's web service, its worker and (on releases that have it) the housekeeping container: one image, one configuration. */
 function netboxServices(model: StackModel): ComposeObject {
   const { release } = model.netbox;
-  const netboxVolumes = [mountOf(VOLUMES.media)];
-  if (release.reportsAndScriptsVolumes) netboxVolumes.push(mountOf(VOLUMES.reports), mountOf(VOLUMES.scripts));
+  const netboxVolumes = netboxDataVolumes(release).map(mountOf);
   if (renderNetboxExtraConfig(model)) netboxVolumes.push(`./${FILES.netboxExtraConfig}:${NETBOX_EXTRA_CONFIG_MOUNT}:ro`);
   const netboxEnvironment: Record<string, string> = {
     DB_PASSWORD: secretRef(SECRET_NAMES.db),

@@ -1,5 +1,5 @@
-import { DATA_SCRIPT } from './data-script';
 import { automationRunbookSection } from '../api/api-runbook';
+import { backupRunbookSection } from '../backup/backup-runbook';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -12,8 +12,6 @@ import { SECRET_NAMES } from '../secrets/secret-specs';
  */
 export function renderRunbook(model: StackModel, extraSections: readonly string[][] = []): string[] {
   const { release } = model.netbox;
-  const tasks = (name: string) => `\`npx projen ${name}\``;
-  const code = (s: string) => `\`${s}\``;
   return [
     `# ${model.projectName}: NetBox behind Pomerium`,
     '',
@@ -21,6 +19,27 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     + ` ${model.idp.provider}) and Traefik. Everything here is generated from ${code('.projenrc.ts')}: edit it, run`
     + ` ${code('npx projen')}, commit. Never edit the generated files by hand.`,
     '',
+    ...firstStart(model),
+    '## Admins and groups',
+    '',
+    ...adminNotes(model),
+    '',
+    ...automationRunbookSection(model),
+    '',
+    ...dayToDay(model),
+    ...fileTable(model),
+    ...backupRunbookSection(model),
+    ...extraSections.flatMap((section) => ['', ...section]),
+    '',
+  ];
+}
+
+const code = (s: string) => `\`${s}\``;
+const tasks = (name: string) => `\`npx projen ${name}\``;
+
+/** Sections 1-4: from the IdP registration to the first login. */
+function firstStart(model: StackModel): string[] {
+  return [
     '## 1. Register the app with your identity provider',
     '',
     `- Redirect (callback) URI: **${code(model.callbackUrl)}**`,
@@ -58,12 +77,12 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `Then open ${model.publicUrl}. Pomerium asks you to log in; NetBox creates your user from the`
     + ` ${code(model.identity.userHeader)} header.`,
     '',
-    '## Admins and groups',
-    '',
-    ...adminNotes(model),
-    '',
-    ...automationRunbookSection(model),
-    '',
+  ];
+}
+
+/** Upgrading NetBox and the day-to-day tasks. */
+function dayToDay(model: StackModel): string[] {
+  return [
     '## Upgrading NetBox',
     '',
     `1. ${tasks('backup')}.`,
@@ -79,9 +98,16 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `| ${tasks('logs')} / ${tasks('ps')} | follow logs / show containers and health |`,
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
-    `| ${tasks('backup')} / ${tasks('restore')} | dump the database and media to backups/ / load them back |`,
+    `| ${tasks('backup')} / ${tasks('restore -- <set>')} / ${tasks('verify-backup -- <set>')} | write a backup set / restore one / prove one restores (see Backups) |`,
     `| ${tasks('rotate-secret -- <id>')} | replace one secret on purpose (${model.secrets.map((s) => code(s.id)).join(', ')}) |`,
     '',
+  ];
+}
+
+/** Which option each generated file derives from. */
+function fileTable(model: StackModel): string[] {
+  const { release } = model.netbox;
+  return [
     '## Where each file comes from',
     '',
     '| File | Derived from |',
@@ -95,12 +121,12 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
       : []),
     `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
     `| ${code(FILES.workflow)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
-    `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
+    `| ${code(FILES.dataScript)} | the project, services, volume table and backups option: what the backup, restore and verify-backup tasks run |`,
+    ...(model.backups.scheduled ? [`| ${code('systemd/')} | backups: the service and timer that run the backup on the host |`] : []),
     ...(model.swarm
       ? [`| ${code(FILES.stack)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(FILES.stackScript)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
       : []),
-    ...extraSections.flatMap((section) => ['', ...section]),
     '',
   ];
 }

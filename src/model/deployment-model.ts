@@ -1,4 +1,5 @@
 import type { ApiModel } from '../api/api-access';
+import type { BackupModel } from '../backup/backup-model';
 import type { NetboxRelease } from '../netbox/netbox-releases';
 import type { IdpProvider } from '../pomerium/idp-provider';
 import type { SecretSpec } from '../secrets/secret-specs';
@@ -94,6 +95,8 @@ export interface StackModel {
   readonly composeOverrides: Readonly<Record<string, unknown>>;
   readonly allowBypass: boolean;
   readonly allowPostgresUpgrade: boolean;
+  /** Backup schedule, retention, copy and encryption (`backups`). */
+  readonly backups: BackupModel;
   /** Printed at every synthesis. */
   readonly warnings: readonly string[];
 }

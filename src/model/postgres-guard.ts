@@ -59,6 +59,6 @@ export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresL
     `${after < before ? 'A downgrade needs a dump that the older server can read; otherwise the same steps' : 'To upgrade'}: `
     + '(1) with the current declaration and the stack running, npx projen backup; (2) npx projen down; '
     + `(3) after checking the backup, docker volume rm ${oldVolume}; (4) set the new netboxVersion and allowPostgresUpgrade: true, `
-    + 'then npx projen and npx projen up; (5) npx projen restore -- backups/<file>.pgdump; (6) remove allowPostgresUpgrade. '
+    + 'then npx projen and npx projen up; (5) npx projen restore -- backups/<set>; (6) remove allowPostgresUpgrade. '
     + 'Or keep the previous netboxVersion.');
 }

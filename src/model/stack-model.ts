@@ -5,6 +5,7 @@ import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveApiAccess } from '../api/api-access';
 import { resolveApps } from '../apps/apps-resolve';
+import { resolveBackups } from '../backup/backup-model';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolveIdp } from '../pomerium/idp-provider';
@@ -48,6 +49,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
       + 'identity header names, so anyone who reaches it without passing Pomerium can become any user. Remove the option '
       + 'unless this is an isolated test setup.');
   }
+  const backups = resolveBackups(p, options);
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
 
   return {
@@ -67,6 +69,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
+    backups,
     warnings,
   };
 }

@@ -18,15 +18,43 @@ export const SERVICES = {
 /**
  * The stack's named volumes and where they are mounted. Postgres's data path depends on the
  * release (NetBoxRelease.postgresDataPath).
+ *
+ * Rows with `netboxData` are the files NetBox writes: they are mounted on the NetBox services and
+ * archived in every backup set, so a row added here is mounted and backed up with no other edit.
+ * `netboxData` names the release flag the volume needs (`always`, or a NetboxRelease field).
  */
 export const VOLUMES = {
-  media: { name: 'netbox-media-files', mount: '/opt/netbox/netbox/media' },
-  reports: { name: 'netbox-reports-files', mount: '/opt/netbox/netbox/reports' },
-  scripts: { name: 'netbox-scripts-files', mount: '/opt/netbox/netbox/scripts' },
+  media: { name: 'netbox-media-files', mount: '/opt/netbox/netbox/media', netboxData: 'always' },
+  reports: { name: 'netbox-reports-files', mount: '/opt/netbox/netbox/reports', netboxData: 'reportsAndScriptsVolumes' },
+  scripts: { name: 'netbox-scripts-files', mount: '/opt/netbox/netbox/scripts', netboxData: 'reportsAndScriptsVolumes' },
   postgres: { name: 'netbox-postgres-data' },
   redis: { name: 'netbox-redis-data', mount: '/data' },
   redisCache: { name: 'netbox-redis-cache-data', mount: '/data' },
 } as const;
+
+/** A volume NetBox writes its files to. */
+export interface NetboxDataVolume {
+  readonly name: string;
+  readonly mount: string;
+}
+
+/**
+ * The NetBox data volumes a release has, in table order. `release` is any object with the
+ * release flags (a NetboxRelease); typed loosely so this module stays a leaf.
+ */
+export function netboxDataVolumes(release: object): NetboxDataVolume[] {
+  const flags = release as Record<string, unknown>;
+  return Object.values(VOLUMES as Record<string, { name: string; mount?: string; netboxData?: string }>)
+    .filter((v) => v.netboxData !== undefined && v.mount !== undefined && (v.netboxData === 'always' || flags[v.netboxData] === true))
+    .map((v) => ({ name: v.name, mount: v.mount! }));
+}
+
+/** Where backup sets go, next to compose.yaml (git-ignored). */
+export const BACKUP_DIR = 'backups';
+/** The status of the last backup (`key=value` lines), for people and the doctor task. */
+export const BACKUP_STATUS_FILE = `${BACKUP_DIR}/last-backup.status`;
+/** The status of the last verify-backup. */
+export const VERIFY_STATUS_FILE = `${BACKUP_DIR}/last-verify.status`;
 
 /** The port netbox-docker's web server listens on inside the container. */
 export const NETBOX_PORT = 8080;
@@ -56,8 +84,6 @@ export const FILES = {
   workflow: '.github/workflows/deployment.yml',
   /** The script behind the backup and restore tasks. */
   dataScript: 'scripts/netbox-data.sh',
-  /** Where backups go (git-ignored). */
-  backups: 'backups',
   /** With swarm: the stack file and the script behind stack-deploy / stack-rm. */
   stack: 'stack.yaml',
   stackScript: 'swarm/stack.sh',

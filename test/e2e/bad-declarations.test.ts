@@ -146,7 +146,7 @@ describe('a version bump that would orphan the Postgres data is refused on a rea
     const output = `${refused.stdout}${refused.stderr}`;
     expect(refused.status).not.toBe(0);
     expect(output).toContain('  - netboxVersion: would move the existing database (Postgres ');
-    expect(output).toMatch(/To upgrade: \(1\) .*npx projen backup; \(2\) npx projen down; \(3\) .*docker volume rm seed-deployment_netbox-postgres-data; .*\(5\) npx projen restore -- backups\/<file>\.pgdump/);
+    expect(output).toMatch(/To upgrade: \(1\) .*npx projen backup; \(2\) npx projen down; \(3\) .*docker volume rm seed-deployment_netbox-postgres-data; .*\(5\) npx projen restore -- backups\/<set>/);
     expect(treeHash(dir)).toBe(before);
 
     writeFileSync(rcPath, add('allowPostgresUpgrade: true,')(newest));

@@ -1,0 +1,50 @@
+import { FileBase, IResolver, Project } from 'projen';
+import { dataScriptFacts, renderDataScript } from './backup-script';
+import { backupUnitName, renderBackupService, renderBackupTimer, UNITS_DIR } from './backup-units';
+import { composeCommand } from '../deployment/deployment-tasks';
+import type { StackModel } from '../model/deployment-model';
+import { FILES } from '../model/stack-names';
+import { CommentedTextFile } from '../projen/generated-files';
+
+/** The task names; the Postgres guard's upgrade steps and the runbook refer to them. */
+export const DATA_TASKS = { backup: 'backup', restore: 'restore', verify: 'verify-backup' } as const;
+
+/** The generated, committed, executable script. */
+class DataScriptFile extends FileBase {
+  constructor(project: Project, private readonly render: (marker?: string) => string[]) {
+    super(project, FILES.dataScript, { readonly: true, executable: true });
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string | undefined {
+    return [...this.render(this.marker), ''].join('\n');
+  }
+}
+
+/**
+ * `npx projen backup`, `restore -- <set>` and `verify-backup -- <set>`, all running the generated
+ * `scripts/netbox-data.sh`; with `backups` declared, the systemd service and timer that run the
+ * backup on the host. Model and compose object are read lazily, so apps added later reach them.
+ */
+export function addBackupTasks(project: Project, model: () => StackModel, compose: () => Record<string, any>): void {
+  new DataScriptFile(project, (marker) => renderDataScript(dataScriptFacts(model(), compose(), composeCommand(model())), marker));
+  project.addTask(DATA_TASKS.backup, {
+    description: 'Write a backup set to backups/<UTC time>/: database dump, every NetBox data volume, a manifest with checksums and row counts',
+    execArgs: ['bash', FILES.dataScript, 'backup'],
+  });
+  project.addTask(DATA_TASKS.restore, {
+    description: 'Check a backup set, then replace the database and the NetBox volumes with it (npx projen restore -- backups/<set>|latest)',
+    execArgs: ['bash', FILES.dataScript, 'restore'],
+    receiveArgs: true,
+  });
+  project.addTask(DATA_TASKS.verify, {
+    description: 'Restore a backup set into a scratch database and scratch volumes, compare with its manifest, remove them (-- backups/<set>|latest)',
+    execArgs: ['bash', FILES.dataScript, 'verify'],
+    receiveArgs: true,
+  });
+  const m = model();
+  if (m.backups.scheduled) {
+    new CommentedTextFile(project, `${UNITS_DIR}/${backupUnitName(m.projectName, 'service')}`, () => renderBackupService(model().projectName));
+    new CommentedTextFile(project, `${UNITS_DIR}/${backupUnitName(m.projectName, 'timer')}`,
+      () => renderBackupTimer(model().projectName, model().backups));
+  }
+}
