@@ -7,6 +7,7 @@ import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
+import { addUserTasks } from './identity/identity-tasks';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { buildStackModel, StackModel } from './model/stack-model';
@@ -85,6 +86,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
 
     addComposeTasks(this, this.stack);
     addDataTasks(this, () => this.stack);
+    addUserTasks(this, () => this.stack, () => this.composeObject);
     this.makeLean();
     new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });

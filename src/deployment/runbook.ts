@@ -1,6 +1,8 @@
 import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
 import { FILES } from '../compose/render-compose';
+import { identityRunbookSections } from '../identity/identity-runbook';
+import { USERS_SCRIPT } from '../identity/users-script';
 import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -65,6 +67,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '',
     ...adminNotes(model),
     '',
+    ...identityRunbookSections(model),
+    '',
     '## Upgrading NetBox',
     '',
     `1. ${tasks('backup')}.`,
@@ -81,6 +85,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
     `| ${tasks('backup')} / ${tasks('restore')} | dump the database and media to backups/ / load them back |`,
+    `| ${tasks('users')} / ${tasks('offboard -- <user>')} | review NetBox users / deactivate a leaver, delete their tokens and sessions |`,
+    `| ${tasks('break-glass')} | IdP or Pomerium down: NetBox on 127.0.0.1 with a one-time superuser, for a limited time |`,
     `| ${tasks('rotate-secret -- <id>')} | replace one secret on purpose (${model.secrets.map((s) => code(s.id)).join(', ')}) |`,
     '',
     '## Where each file comes from',
@@ -97,6 +103,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
     `| ${code(WORKFLOW_FILE)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
+    `| ${code(USERS_SCRIPT)} | the project and service names, breakGlass: what the users, offboard and break-glass tasks run |`,
     ...(model.swarm
       ? [`| ${code(STACK_FILE)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(STACK_SCRIPT)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
@@ -111,7 +118,8 @@ function idpNotes(model: StackModel): string[] {
     case IdpProvider.AZURE:
       return [
         '- Entra ID: App registrations, New registration, platform "Web" with the redirect URI above; under "Certificates & secrets"',
-        '  create a client secret and use its **Value** (not its id); under "Token configuration" add a groups claim (Group ID).',
+        '  create a client secret and use its **Value** (not its id); under "Token configuration" add a groups claim with',
+        '  "Groups assigned to the application" (Group ID), not all groups: see "Groups and superusers" below (200-group limit).',
         '  Group ids arrive as GUIDs: use them in allowedGroups and superuserGroups.',
       ];
     default:

@@ -9,6 +9,7 @@ import {
   checkPinnedImage, checkPort, checkServiceName, checkToken, checkTraefikName, checkUnique,
 } from './validators';
 import { renderCompose } from '../compose/render-compose';
+import { resolveUserLifecycle, UserLifecycleModel } from '../identity/user-lifecycle';
 import { IdpProvider, idpGroupWarnings, resolveIdp } from '../pomerium/idp-provider';
 import { Criteria, Matcher, Policy } from '../pomerium/policy';
 import { secretSpecsFor, SecretSpec } from '../secrets/secret-specs';
@@ -115,6 +116,8 @@ export interface StackModel {
   readonly composeOverrides: Readonly<Record<string, unknown>>;
   readonly allowBypass: boolean;
   readonly allowPostgresUpgrade: boolean;
+  /** The users, offboard and break-glass tasks. */
+  readonly lifecycle: UserLifecycleModel;
   /** Printed at every synthesis. */
   readonly warnings: readonly string[];
 }
@@ -196,6 +199,8 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
       ...superuserGroups.map((g, i) => [`superuserGroups[${i}]`, g] as const)],
     groupSync,
   }));
+
+  const lifecycle = resolveUserLifecycle(p, options, idp.provider, warnings);
 
   const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, features?.userProfileHeaders ?? false);
 
@@ -303,6 +308,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
+    lifecycle,
     warnings,
   };
   // Isolation is judged on the rendered compose file (overrides included), and reported together

@@ -37,3 +37,17 @@ export const NETBOX_DB = 'netbox';
 
 /** The git-ignored secrets file next to compose.yaml; Compose reads it for `${VAR}` interpolation. */
 export const SECRETS_FILE = '.env';
+
+/** NetBox's Django management script inside the netbox-docker image. */
+export const NETBOX_MANAGE = '/opt/netbox/netbox/manage.py';
+
+/**
+ * The temporary NetBox the `break-glass` task runs on 127.0.0.1: its compose service, the bridge
+ * network it publishes through (suffixed to the project name), and the git-ignored directory of its
+ * lock, its runtime compose file and its log.
+ */
+export const BREAK_GLASS = {
+  service: 'netbox-break-glass',
+  networkSuffix: 'break-glass',
+  dir: 'break-glass',
+} as const;
