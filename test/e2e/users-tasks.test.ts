@@ -103,7 +103,8 @@ describe('users, offboard and break-glass, with a fake docker on PATH', () => {
   }
 
   /** Starts break-glass directly with bash (so the signal reaches the script, not npx), resolves once it is open. */
-  async function openInBackground(extra: Record<string, string> = {}): Promise<{ child: ChildProcess; exit: Promise<number | null>; output: () => string }> {
+  interface Running { child: ChildProcess; exit: Promise<number | null>; output: () => string }
+  async function openInBackground(extra: Record<string, string> = {}): Promise<Running> {
     reset();
     let output = '';
     const child = spawn('bash', ['scripts/netbox-users.sh', 'break-glass', '--', '--minutes', '5'], {
