@@ -117,6 +117,25 @@ export interface BackupOptions {
 }
 
 /**
+ * The `break-glass` task: NetBox on the Docker host's loopback address, with a one-time local
+ * superuser, for when the IdP or Pomerium is down.
+ */
+export interface BreakGlassOptions {
+  /**
+   * The port on 127.0.0.1 (never any other address) that break-glass publishes NetBox on.
+   * @default 18080
+   */
+  readonly port?: number;
+
+  /**
+   * Minutes after which break-glass closes by itself when not given on the command line
+   * (`npx projen break-glass -- --minutes <n>`), at most 480.
+   * @default 30
+   */
+  readonly minutes?: number;
+}
+
+/**
  * Options of a NetBox-behind-Pomerium deployment.
  */
 export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProjectOptions {
@@ -326,4 +345,10 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default - no schedule and no retention: `npx projen backup` by hand keeps every set
    */
   readonly backups?: BackupOptions;
+
+  /**
+   * Port and duration of the `break-glass` task (NetBox on 127.0.0.1 with a one-time local superuser).
+   * @default - port 18080, closes after 30 minutes
+   */
+  readonly breakGlass?: BreakGlassOptions;
 }

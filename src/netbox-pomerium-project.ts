@@ -5,6 +5,7 @@ import { composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
+import { addUserTasks } from './identity/identity-tasks';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { BACKUP_DIR, FILES } from './model/stack-names';
@@ -75,6 +76,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.planFiles = new PlanFiles(this, () => this.plan);
     this.planFiles.registerNew();
     addBackupTasks(this, () => this.model, () => this.plan.compose);
+    addUserTasks(this, () => this.model, () => this.plan.compose);
     this.makeLean();
     new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.planFiles.runbookSections()));
     new YamlFile(this, FILES.workflow, { obj: renderDriftWorkflow() });

@@ -79,6 +79,9 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
   }),
+  'break glass options, swarm, superuser groups only': () => new NetboxPomeriumProject({
+    ...SEED, swarm: true, breakGlass: { port: 9443, minutes: 15 }, superuserGroups: ['62f8f72a-3e06-11ec-9bbc-0242ac130002'],
+  }),
 };
 for (const release of NETBOX_RELEASES) {
   MATRIX[`${release.tag} with superusers and groups`] = () => new NetboxPomeriumProject({

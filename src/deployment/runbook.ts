@@ -1,5 +1,6 @@
 import { automationRunbookSection } from '../api/api-runbook';
 import { backupRunbookSection } from '../backup/backup-runbook';
+import { identityRunbookSections } from '../identity/identity-runbook';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -23,6 +24,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '## Admins and groups',
     '',
     ...adminNotes(model),
+    '',
+    ...identityRunbookSections(model),
     '',
     ...automationRunbookSection(model),
     '',
@@ -99,6 +102,8 @@ function dayToDay(model: StackModel): string[] {
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
     `| ${tasks('backup')} / ${tasks('restore -- <set>')} / ${tasks('verify-backup -- <set>')} | write a backup set / restore one / prove one restores (see Backups) |`,
+    `| ${tasks('users')} / ${tasks('offboard -- <user>')} | review NetBox users / deactivate a leaver, delete their tokens and sessions |`,
+    `| ${tasks('break-glass')} | IdP or Pomerium down: NetBox on 127.0.0.1 with a one-time superuser, for a limited time |`,
     `| ${tasks('rotate-secret -- <id>')} | replace one secret on purpose (${model.secrets.map((s) => code(s.id)).join(', ')}) |`,
     '',
   ];
@@ -123,6 +128,7 @@ function fileTable(model: StackModel): string[] {
     `| ${code(FILES.workflow)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(FILES.dataScript)} | the project, services, volume table and backups option: what the backup, restore and verify-backup tasks run |`,
     ...(model.backups.scheduled ? [`| ${code('systemd/')} | backups: the service and timer that run the backup on the host |`] : []),
+    `| ${code(FILES.usersScript)} | the project and service names, breakGlass: what the users, offboard and break-glass tasks run |`,
     ...(model.swarm
       ? [`| ${code(FILES.stack)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(FILES.stackScript)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
@@ -136,7 +142,8 @@ function idpNotes(model: StackModel): string[] {
     case IdpProvider.AZURE:
       return [
         '- Entra ID: App registrations, New registration, platform "Web" with the redirect URI above; under "Certificates & secrets"',
-        '  create a client secret and use its **Value** (not its id); under "Token configuration" add a groups claim (Group ID).',
+        '  create a client secret and use its **Value** (not its id); under "Token configuration" add a groups claim with',
+        '  "Groups assigned to the application" (Group ID), not all groups: see "Groups and superusers" below (200-group limit).',
         '  Group ids arrive as GUIDs: use them in allowedGroups and superuserGroups.',
       ];
     default:

@@ -1,5 +1,6 @@
 import type { ApiModel } from '../api/api-access';
 import type { BackupModel } from '../backup/backup-model';
+import type { UserLifecycleModel } from '../identity/user-lifecycle';
 import type { NetboxRelease } from '../netbox/netbox-releases';
 import type { IdpProvider } from '../pomerium/idp-provider';
 import type { SecretSpec } from '../secrets/secret-specs';
@@ -97,6 +98,8 @@ export interface StackModel {
   readonly allowPostgresUpgrade: boolean;
   /** Backup schedule, retention, copy and encryption (`backups`). */
   readonly backups: BackupModel;
+  /** The users, offboard and break-glass tasks. */
+  readonly lifecycle: UserLifecycleModel;
   /** Printed at every synthesis. */
   readonly warnings: readonly string[];
 }

@@ -6,6 +6,7 @@ import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveApiAccess } from '../api/api-access';
 import { resolveApps } from '../apps/apps-resolve';
 import { resolveBackups } from '../backup/backup-model';
+import { resolveUserLifecycle } from '../identity/user-lifecycle';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolveIdp } from '../pomerium/idp-provider';
@@ -30,6 +31,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
   const traefik = resolveTraefik(p, options);
   const pomerium = resolvePomerium(p, options);
   const { netbox, identity } = resolveNetbox(p, options, hosts.publicUrl, idp, warnings);
+  const lifecycle = resolveUserLifecycle(p, options, idp.provider, warnings);
   const api = resolveApiAccess(p, options);
 
   const basePolicy = resolveDeclaredPolicy(p, options, idp.groupsClaim ?? DEFAULTS.groupsClaim, warnings);
@@ -70,6 +72,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
     backups,
+    lifecycle,
     warnings,
   };
 }

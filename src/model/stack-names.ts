@@ -84,7 +84,23 @@ export const FILES = {
   workflow: '.github/workflows/deployment.yml',
   /** The script behind the backup and restore tasks. */
   dataScript: 'scripts/netbox-data.sh',
+  /** The script behind the users, offboard and break-glass tasks. */
+  usersScript: 'scripts/netbox-users.sh',
   /** With swarm: the stack file and the script behind stack-deploy / stack-rm. */
   stack: 'stack.yaml',
   stackScript: 'swarm/stack.sh',
+} as const;
+
+/** NetBox's Django management script inside the netbox-docker image. */
+export const NETBOX_MANAGE = '/opt/netbox/netbox/manage.py';
+
+/**
+ * The temporary NetBox the `break-glass` task runs on 127.0.0.1: its compose service, the bridge
+ * network it publishes through (suffixed to the project name), and the git-ignored directory of its
+ * lock, its runtime compose file and its log.
+ */
+export const BREAK_GLASS = {
+  service: 'netbox-break-glass',
+  networkSuffix: 'break-glass',
+  dir: 'break-glass',
 } as const;

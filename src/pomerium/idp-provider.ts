@@ -56,6 +56,17 @@ export interface IdpPreset {
   readonly warnings: readonly string[];
   /** Printed when groups are used (allowedGroups, superuserGroups, group sync). */
   readonly groupWarning?: string;
+  /**
+   * How to make the IdP send only the groups NetBox needs (runbook text). Pomerium Core cannot filter
+   * the claim itself: its `jwt_groups_filter` is read only from Enterprise console settings, never
+   * from a config file (pomerium/pomerium#5417, v0.29.0).
+   */
+  readonly groupsScope: string;
+  /**
+   * Why the groups claim may be missing at a login even when it is configured; undefined when the
+   * preset can rely on it. With group sync a missing claim clears the user's groups and superuser flag.
+   */
+  readonly groupsClaimRisk?: string;
 }
 
 /** Entra's tenant-independent endpoints: any Microsoft account could sign in. */
@@ -85,6 +96,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
       url: (t) => `https://login.microsoftonline.com/${t}/v2.0`,
     },
     groupsClaim: 'groups',
+    groupsScope: 'Token configuration → Add groups claim → "Groups assigned to the application" (Group ID), then assign only the groups NetBox needs under Enterprise applications → the app → Users and groups (group assignment needs Entra ID P1 or P2). App roles (the `roles` claim) are the other way to send only what matters, for policies with Criteria.claim(\'roles\', ...); NetBox group sync reads the groups claim.',
+    groupsClaimRisk: 'Entra ID leaves the groups claim out entirely for a user in more than 200 groups (the JWT limit, nested groups included) and sends an overage link to Microsoft Graph instead, which Pomerium does not follow; "Groups assigned to the application" keeps long-standing admins under that limit',
     warnings: [
       'Entra ID users without a mail attribute have no email claim: e-mail policies do not match them and NetBox receives an '
         + 'empty user header, so they cannot log in. Give every user who needs NetBox a mail address.',
@@ -95,6 +108,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
   [IdpProvider.GOOGLE]: {
     needsUrl: false,
     fixedUrl: 'https://accounts.google.com',
+    groupsScope: 'Google sends no groups claim: keep group sync for nothing but superusers by e-mail, and give permissions to users in NetBox itself.',
+    groupsClaimRisk: 'Google sends no groups claim at all',
     warnings: [],
     groupWarning: 'Google sends no groups claim (group data needs Pomerium Enterprise directory sync): group policies never match, '
       + 'and NetBox group sync removes every group at each login.',
@@ -108,11 +123,15 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
       url: (t) => `https://${t}`,
     },
     groupsClaim: 'groups',
+    groupsScope: 'In the groups claim of the app (or authorization server), use a filter that matches only NetBox\'s groups (e.g. "Starts with" netbox-) instead of "Matches regex .*".',
+    groupsClaimRisk: 'Okta sends the groups claim only once it is added to the tokens, and only the groups its filter matches',
     warnings: [],
     groupWarning: 'Okta sends a groups claim only after you add one to the app\'s tokens (Okta: "Customize tokens with a groups claim").',
   },
   [IdpProvider.GITHUB]: {
     needsUrl: false,
+    groupsScope: 'GitHub sends no groups claim: keep group sync for nothing but superusers by e-mail, and give permissions to users in NetBox itself.',
+    groupsClaimRisk: 'GitHub sends no groups claim at all',
     warnings: [],
     groupWarning: 'GitHub is an OAuth2 provider and sends no groups claim: group policies never match, and NetBox group sync removes '
       + 'every group at each login.',
@@ -120,6 +139,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
   [IdpProvider.GITLAB]: {
     needsUrl: false,
     fixedUrl: 'https://gitlab.com',
+    groupsScope: 'Pomerium documents no groups claim for GitLab: use superusers by e-mail, or IdpProvider.OIDC against a GitLab whose groups claim you have checked.',
+    groupsClaimRisk: 'Pomerium documents no groups claim for GitLab',
     warnings: [],
     groupWarning: 'Pomerium documents no groups claim for GitLab: group policies may never match, and NetBox group sync would '
       + 'remove every group at each login. For self-hosted GitLab use IdpProvider.OIDC with idpProviderUrl.',
@@ -133,6 +154,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
       // Auth0's issuer ends with a slash; Pomerium adds it when missing.
       url: (t) => `https://${t}/`,
     },
+    groupsScope: 'The Login Action that sets the groups claim decides what is sent: have it add only NetBox\'s groups.',
+    groupsClaimRisk: 'Auth0 sends a groups claim only from a Login Action you write',
     warnings: [],
     groupWarning: 'Auth0 sends no groups claim by default: add a Login Action that sets one (Pomerium\'s Auth0 guide uses '
       + '"pomerium.io/groups") and match it with Criteria.claim.',
@@ -146,6 +169,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
       url: (t) => `https://${t}.onelogin.com/oidc/2`,
     },
     groupsClaim: 'groups',
+    groupsScope: 'Map the groups parameter of the OIDC app to only the roles or groups NetBox needs.',
+    groupsClaimRisk: 'OneLogin sends the groups claim only when the app maps a groups parameter',
     warnings: [],
   },
   [IdpProvider.COGNITO]: {
@@ -158,6 +183,7 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
     },
     // Cognito names the claim with its prefix.
     groupsClaim: 'cognito:groups',
+    groupsScope: 'cognito:groups lists the user\'s groups of this user pool by name: keep NetBox\'s groups in the pool and nothing else NetBox should see.',
     warnings: [],
   },
   [IdpProvider.PING]: {
@@ -169,6 +195,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
       url: (t) => `https://auth.pingone.com/${t}/as`,
     },
     groupsClaim: 'groups',
+    groupsScope: 'Map the groups attribute in the application\'s Attribute Mappings to only the groups NetBox needs (PingOne sends their ids).',
+    groupsClaimRisk: 'PingOne sends a groups claim only once you map it',
     warnings: [],
     groupWarning: 'PingOne sends a groups claim only after you map one (Attribute Mappings), and it holds group ids, not names: '
       + 'allowedGroups, superuserGroups and NetBox group names must be those ids.',
@@ -176,6 +204,8 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
   [IdpProvider.APPLE]: {
     needsUrl: false,
     fixedUrl: 'https://appleid.apple.com',
+    groupsScope: 'Apple sends no groups claim: keep group sync for nothing but superusers by e-mail, and give permissions to users in NetBox itself.',
+    groupsClaimRisk: 'Apple sends no groups claim at all',
     warnings: [
       'Apple\'s client secret is a JWT you sign with your Sign in with Apple key; it expires after at most 6 months, so '
         + 'IDP_CLIENT_SECRET in .env must be renewed before then.',
@@ -184,7 +214,13 @@ export const IDP_PRESETS: Record<IdpProvider, IdpPreset> = {
     ],
     groupWarning: 'Apple sends no groups claim: group policies never match, and NetBox group sync removes every group at each login.',
   },
-  [IdpProvider.OIDC]: { needsUrl: true, groupsClaim: 'groups', warnings: [] },
+  [IdpProvider.OIDC]: {
+    needsUrl: true,
+    groupsClaim: 'groups',
+    groupsScope: 'Configure the provider to put only the groups NetBox needs into the groups claim (e.g. a client-scoped mapper).',
+    groupsClaimRisk: 'a generic OIDC provider sends a groups claim only when configured to, and some leave it out above a size limit',
+    warnings: [],
+  },
 };
 
 /** The IdP part of a declaration. */
