@@ -142,9 +142,10 @@ export function renderCompose(model: StackModel): ComposeObject {
     ...(release.reportsAndScriptsVolumes ? [VOLUMES.reports, VOLUMES.scripts] : [])].map((v) => v.name).sort();
   const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
 
-  // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
-  // project name with `-p` instead, so volume names do not depend on the folder name.
-  return applyOverrides(structuredClone({ services, networks, volumes }), model.composeOverrides);
+  // The project name is pinned in the file, so volume names (`<project>_<volume>`) do not depend
+  // on the folder the deployment is cloned into, with or without the tasks. The Swarm stack drops it
+  // (`docker stack deploy` rejects it).
+  return applyOverrides(structuredClone({ name: model.projectName, services, networks, volumes }), model.composeOverrides);
 }
 
 function processHealthcheck(processName: string): ComposeObject {
