@@ -1,4 +1,5 @@
 import { typescript } from 'projen';
+import { AdoptionOptions } from './adopt/adoption-options';
 import { IdpProvider } from './pomerium/idp-provider';
 import { Policy } from './pomerium/policy';
 
@@ -266,4 +267,12 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default - one replica each; data services on the node labelled `netbox.data=true`; Traefik >= 3.2.2 label names
    */
   readonly swarmOptions?: SwarmOptions;
+
+  /**
+   * What `npx projen adopt -- <old compose file>` took over from an existing NetBox deployment: its
+   * Compose project name and volumes, Postgres image and data path, and user-name claim. Written by
+   * the adopt task; keep it, or the next `npx projen` would point the stack at new, empty volumes.
+   * @default - a new deployment with its own project name and volumes
+   */
+  readonly adoption?: AdoptionOptions;
 }

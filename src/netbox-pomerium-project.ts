@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
+import { parse } from 'yaml';
+import { addAdoptTask } from './adopt/adopt-task';
+import { adoptionStartsHere } from './adopt/adoption-model';
 import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
 import { FILES, renderCompose, renderPostgresEnv } from './compose/render-compose';
 import { addDataTasks } from './deployment/data-tasks';
@@ -10,6 +14,7 @@ import { renderRunbook } from './deployment/runbook';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { buildStackModel, StackModel } from './model/stack-model';
+import { VOLUMES } from './model/stack-names';
 import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { renderPomeriumConfig } from './pomerium/pomerium-config';
@@ -85,6 +90,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
 
     addComposeTasks(this, this.stack);
     addDataTasks(this, () => this.stack);
+    addAdoptTask(this);
     this.makeLean();
     new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
@@ -123,8 +129,11 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     }
     // Checks against what is on disk run here, before any file is written.
     const p = new DeclarationProblems();
-    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.composeObject)!,
-      this.stack.allowPostgresUpgrade, this.stack.projectName);
+    const composePath = path.join(this.outdir, FILES.compose);
+    if (!adoptionStartsHere(readYamlIfAny(composePath), this.stack.adoption, VOLUMES.postgres.name)) {
+      checkPostgresUpgrade(p, previousPostgresLayout(composePath), postgresLayoutOf(this.composeObject)!,
+        this.stack.allowPostgresUpgrade, this.stack.projectName);
+    }
     p.throwIfAny();
     for (const warning of this.stack.warnings) this.logger.warn(warning);
   }
@@ -141,5 +150,14 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       const app = this.stack.apps.find((a) => a.name === name);
       return app && Object.keys(app.environment).length > 0 ? envLines(app.environment) : undefined;
     });
+  }
+}
+
+/** A YAML file on disk, parsed; undefined when it is missing or unreadable. */
+function readYamlIfAny(file: string): unknown {
+  try {
+    return existsSync(file) ? parse(readFileSync(file, 'utf-8')) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -138,14 +138,24 @@ export function renderCompose(model: StackModel): ComposeObject {
   };
   for (const app of model.apps) networks[app.network] = { internal: true };
 
-  const volumeNames = [VOLUMES.media, VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache,
-    ...(release.reportsAndScriptsVolumes ? [VOLUMES.reports, VOLUMES.scripts] : [])].map((v) => v.name).sort();
-  const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
+  const roles: Array<keyof typeof VOLUMES> = ['media', 'postgres', 'redis', 'redisCache',
+    ...(release.reportsAndScriptsVolumes ? ['reports', 'scripts'] as const : [])];
+  const volumes = Object.fromEntries(roles.map((role) => [VOLUMES[role].name, volumeEntry(model, role)])
+    .sort(([a], [b]) => (a < b ? -1 : 1)));
 
   // The project name is pinned in the file, so volume names (`<project>_<volume>`) do not depend
   // on the folder the deployment is cloned into, with or without the tasks. The Swarm stack drops it
   // (`docker stack deploy` rejects it).
   return applyOverrides(structuredClone({ name: model.projectName, services, networks, volumes }), model.composeOverrides);
+}
+
+/**
+ * A volume of the stack. An adopted one names the old Docker volume and is external: Compose then
+ * refuses to start when it is missing instead of creating an empty one NetBox would initialise.
+ */
+function volumeEntry(model: StackModel, role: keyof typeof VOLUMES): ComposeObject {
+  const adopted = model.adoption?.volumes[role];
+  return adopted ? { external: true, name: adopted } : { driver: 'local' };
 }
 
 function processHealthcheck(processName: string): ComposeObject {

@@ -1,5 +1,6 @@
 import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
+import { adoptionRunbookSection } from '../adopt/adopt-runbook';
 import { FILES } from '../compose/render-compose';
 import type { StackModel } from '../model/stack-model';
 import { SERVICES } from '../model/stack-names';
@@ -71,6 +72,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `2. Set ${code('netboxVersion')} in ${code('.projenrc.ts')} to the new netbox-docker tag and run ${code('npx projen')}. If the new`
     + ' release needs another Postgres major version, the synthesis refuses and prints the dump-and-restore steps.',
     `3. ${tasks('pull')}, then ${tasks('up')}. NetBox migrates the database on start.`,
+    '',
+    ...adoptionRunbookSection(model),
     '',
     '## Day to day',
     '',

@@ -1,3 +1,4 @@
+import { adoptedRelease, AdoptionModel, resolveAdoption } from '../adopt/adoption-model';
 import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, NetboxRelease, netboxFeatures, netboxVersionText } from '../netbox/netbox-releases';
 import { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { claimHeader, metaKey } from './identity-headers';
@@ -115,6 +116,8 @@ export interface StackModel {
   readonly composeOverrides: Readonly<Record<string, unknown>>;
   readonly allowBypass: boolean;
   readonly allowPostgresUpgrade: boolean;
+  /** What `npx projen adopt` took over from an old deployment (project name, volumes, Postgres, claim). */
+  readonly adoption?: AdoptionModel;
   /** Printed at every synthesis. */
   readonly warnings: readonly string[];
 }
@@ -127,8 +130,8 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   const p = new DeclarationProblems();
   const warnings: string[] = [];
 
-  const projectName = composeProjectName(options.name);
-  checkDockerName(p, 'name', projectName);
+  const declaredProjectName = composeProjectName(options.name);
+  checkDockerName(p, 'name', declaredProjectName);
 
   const domain = options.domain ?? DEFAULTS.domain;
   checkHost(p, 'domain', domain);
@@ -170,6 +173,9 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     p.add('netboxVersion', 'is not a supported netbox-docker image tag', tag,
       `Use one of: ${NETBOX_RELEASES.map((r) => r.tag).join(', ')}.`);
   }
+  // An adopted deployment keeps the old project name (so its volumes), Postgres and user claim.
+  const adoption = resolveAdoption(p, options.adoption, release);
+  const projectName = adoption?.projectName ?? declaredProjectName;
   const superusers = options.superusers ?? [];
   superusers.forEach((u, i) => checkEmail(p, `superusers[${i}]`, u));
   const superuserGroups = options.superuserGroups ?? [];
@@ -197,7 +203,8 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     groupSync,
   }));
 
-  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, features?.userProfileHeaders ?? false);
+  const identity = identityModel(adoption?.userClaim ?? DEFAULTS.userClaim, idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync,
+    features?.userProfileHeaders ?? false);
 
   const extraEnvironment = options.netboxEnvironment ?? {};
   for (const [name, value] of Object.entries(extraEnvironment)) {
@@ -211,7 +218,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   // Policy: the allowed* flags (any match) plus the full policy.
   const basePolicy = renderDeclaredPolicy(p, options, idp.groupsClaim ?? DEFAULTS.groupsClaim, warnings);
   const routes: RouteModel[] = [];
-  const routerBase = routerName(projectName);
+  const routerBase = routerName(declaredProjectName);
   routes.push({
     routerName: routerBase,
     host: domain,
@@ -272,7 +279,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
 
   // With an unknown tag the model is still rendered once, for the isolation check below.
-  const netboxRelease = release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!;
+  const netboxRelease = adoptedRelease(release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!, adoption);
 
   const model: StackModel = {
     projectName,
@@ -303,6 +310,7 @@ export function buildStackModel(options: NetboxPomeriumProjectOptions): StackMod
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
+    adoption,
     warnings,
   };
   // Isolation is judged on the rendered compose file (overrides included), and reported together
@@ -367,8 +375,8 @@ function renderPolicy(p: DeclarationProblems, policy: Policy, path: string, warn
  * group sync also the groups claim and, where NetBox reads them, the given and family names.
  * Header names are dash-only (see claimHeader).
  */
-function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
-  const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
+function identityModel(userClaim: string, groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
+  const claimHeaders: Record<string, string> = { [userClaim]: claimHeader(userClaim) };
   if (groupSync) {
     claimHeaders[groupsClaim] = claimHeader(groupsClaim);
     if (profileHeaders) {
@@ -382,8 +390,8 @@ function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: 
   const lastName = optionalHeader(DEFAULTS.lastNameClaim);
   return {
     claimHeaders,
-    userHeader: claimHeaders[DEFAULTS.userClaim],
-    userMetaKey: metaKey(claimHeaders[DEFAULTS.userClaim]),
+    userHeader: claimHeaders[userClaim],
+    userMetaKey: metaKey(claimHeaders[userClaim]),
     groupHeader: groups?.header,
     groupMetaKey: groups?.meta,
     firstNameMetaKey: firstName?.meta,
