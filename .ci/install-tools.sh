@@ -2,7 +2,6 @@
 # Installs the real validators the test suite runs against the generated files:
 #   - Compose v2 (`docker compose config`), taken from Debian trixie's docker-compose package
 #     with a private apt sources list, so the bookworm system itself is left alone;
-#   - Compose v1.29 (`docker-compose config`) from the system's own Debian release;
 #   - the docker CLI (`docker stack config`) when the machine lacks it;
 #   - systemd-analyze (`systemd-analyze verify` of the backup units; Debian package systemd) and
 #     age (the backup tests encrypt and decrypt .env) when they are missing.
@@ -19,11 +18,6 @@ apt_update() {
 if ! command -v docker >/dev/null 2>&1; then
   apt_update
   apt-get install -y -qq docker.io >/dev/null
-fi
-
-if ! command -v docker-compose >/dev/null 2>&1; then
-  apt_update
-  apt-get install -y -qq docker-compose >/dev/null
 fi
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
@@ -53,6 +47,5 @@ if ! docker compose version >/dev/null 2>&1; then
 fi
 
 docker compose version
-docker-compose version --short
 systemd-analyze --version | head -n 1
 age --version

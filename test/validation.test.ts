@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { Testing } from 'projen';
-import { dockerComposeV1, writeTree } from './real-validators';
+import { writeTree } from './real-validators';
 import { esc, SEED, synth, Synthesized } from './util';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { envValueProblem } from '../src/model/validators';
@@ -234,7 +234,7 @@ describe('no declared value can inject into a generated file', () => {
     });
   }
 
-  test('values that are accepted are read back unchanged by Compose v2 and docker-compose 1.29', () => {
+  test('values that are accepted are read back unchanged by Compose v2', () => {
     const values = { A_QUOTE: 'o\'brien', B_HASH: 'a#b', C_EQUALS: 'x=y', D_UNICODE: 'grüße', E_BACKSLASH: 'back\\slash', F_HASH_START: '#top' };
     const s = synth({ netboxEnvironment: values });
     const dir = writeTree({ ...s.files, '.env': `${s.dotenv}\nIDP_CLIENT_SECRET='x'\n` });
@@ -242,8 +242,5 @@ describe('no declared value can inject into a generated file', () => {
     expect(v2.status).toBe(0);
     const env = JSON.parse(v2.stdout).services.netbox.environment;
     for (const [k, v] of Object.entries(values)) expect({ k, v: env[k] }).toEqual({ k, v });
-    expect(dockerComposeV1(dir)).toEqual({ status: 0, output: '' });
-    const v1 = spawnSync('docker-compose', ['-f', 'compose.yaml', 'config'], { cwd: dir, encoding: 'utf-8' });
-    for (const [k, v] of Object.entries(values)) expect(v1.stdout).toContain(`${k}: ${v.startsWith('#') ? `'${v}'` : v}`);
   });
 });

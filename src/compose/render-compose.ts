@@ -47,12 +47,25 @@ export function renderCompose(model: StackModel): ComposeObject {
   };
   for (const app of model.apps) networks[app.network] = { internal: true };
 
-  const volumeNames = [...netboxDataVolumes(release), VOLUMES.postgres, VOLUMES.redis, VOLUMES.redisCache].map((v) => v.name).sort();
-  const volumes = Object.fromEntries(volumeNames.map((v) => [v, { driver: 'local' }]));
+  const dataVolumes = new Set(netboxDataVolumes(release).map((v) => v.name));
+  const roles = (Object.keys(VOLUMES) as Array<keyof typeof VOLUMES>)
+    .filter((role) => !('netboxData' in VOLUMES[role]) || dataVolumes.has(VOLUMES[role].name));
+  const volumes = Object.fromEntries(roles.map((role) => [VOLUMES[role].name, volumeEntry(model, role)])
+    .sort(([a], [b]) => (a < b ? -1 : 1)));
 
-  // No top-level `name:`: Compose 1.x and `docker stack deploy` reject it. The tasks pass the
-  // project name with `-p` instead, so volume names do not depend on the folder name.
-  return applyOverrides(structuredClone({ services, networks, volumes }), model.composeOverrides);
+  // The project name is pinned in the file, so volume names (`<project>_<volume>`) do not depend
+  // on the folder the deployment is cloned into, with or without the tasks. The Swarm stack drops it
+  // (`docker stack deploy` rejects it).
+  return applyOverrides(structuredClone({ name: model.projectName, services, networks, volumes }), model.composeOverrides);
+}
+
+/**
+ * A volume of the stack. An adopted one names the old Docker volume and is external: Compose then
+ * refuses to start when it is missing instead of creating an empty one NetBox would initialise.
+ */
+function volumeEntry(model: StackModel, role: keyof typeof VOLUMES): ComposeObject {
+  const adopted = model.adoption?.volumes[role];
+  return adopted ? { external: true, name: adopted } : { driver: 'local' };
 }
 
 const mountOf = (v: { name: string; mount: string }) => `${v.name}:${v.mount}`;

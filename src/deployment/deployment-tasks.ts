@@ -3,8 +3,9 @@ import { FILES } from '../model/stack-names';
 import type { PlannedTask } from '../targets/deployment-target';
 
 /**
- * `docker compose` with the project name fixed, so volume names do not depend on the folder the
- * deployment is checked out in.
+ * `docker compose` with the project name fixed. compose.yaml pins it too (top-level `name:`); `-p`
+ * stays because an exported COMPOSE_PROJECT_NAME (common among netbox-docker users) beats `name:`
+ * but not `-p`, and both come from the same model value.
  */
 export function composeCommand(model: StackModel): string {
   return `docker compose -p ${model.projectName} -f ${FILES.compose}`;

@@ -1,3 +1,4 @@
+import { adoptionRunbookSection } from '../adopt/adopt-runbook';
 import { automationRunbookSection } from '../api/api-runbook';
 import { backupRunbookSection } from '../backup/backup-runbook';
 import { identityRunbookSections } from '../identity/identity-runbook';
@@ -92,6 +93,8 @@ function dayToDay(model: StackModel): string[] {
     `2. Set ${code('netboxVersion')} in ${code('.projenrc.ts')} to the new netbox-docker tag and run ${code('npx projen')}. If the new`
     + ' release needs another Postgres major version, the synthesis refuses and prints the dump-and-restore steps.',
     `3. ${tasks('pull')}, then ${tasks('up')}. NetBox migrates the database on start.`,
+    '',
+    ...adoptionRunbookSection(model),
     '',
     '## Day to day',
     '',

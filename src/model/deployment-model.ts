@@ -1,3 +1,4 @@
+import type { AdoptionModel } from '../adopt/adoption-model';
 import type { ApiModel } from '../api/api-access';
 import type { BackupModel } from '../backup/backup-model';
 import type { UserLifecycleModel } from '../identity/user-lifecycle';
@@ -100,6 +101,8 @@ export interface StackModel {
   readonly backups: BackupModel;
   /** The users, offboard and break-glass tasks. */
   readonly lifecycle: UserLifecycleModel;
+  /** What `npx projen adopt` took over from an old deployment (project name, volumes, Postgres, claim). */
+  readonly adoption?: AdoptionModel;
   /** Printed at every synthesis. */
   readonly warnings: readonly string[];
 }

@@ -3,10 +3,12 @@ import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
 import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
+import { resolveAdoption } from '../adopt/adoption-model';
 import { resolveApiAccess } from '../api/api-access';
 import { resolveApps } from '../apps/apps-resolve';
 import { resolveBackups } from '../backup/backup-model';
 import { resolveUserLifecycle } from '../identity/user-lifecycle';
+import { DEFAULT_NETBOX_TAG, findNetboxRelease } from '../netbox/netbox-releases';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolveIdp } from '../pomerium/idp-provider';
@@ -22,20 +24,23 @@ import { resolveTraefik } from '../traefik/traefik-resolve';
  */
 export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjectOptions): StackModel {
   const warnings: string[] = [];
-  const projectName = composeProjectName(options.name);
-  checkDockerName(p, 'name', projectName);
+  const declaredProjectName = composeProjectName(options.name);
+  checkDockerName(p, 'name', declaredProjectName);
   const hosts = resolveHosts(p, options);
   const idp = resolveIdp(p, options, {
     provider: DEFAULTS.idpProvider, placeholderUrl: DEFAULTS.placeholderIdpUrl, placeholderClientId: DEFAULTS.placeholderClientId,
   }, warnings);
   const traefik = resolveTraefik(p, options);
   const pomerium = resolvePomerium(p, options);
-  const { netbox, identity } = resolveNetbox(p, options, hosts.publicUrl, idp, warnings);
+  // An adopted deployment keeps the old project name (so its volumes), Postgres and user claim.
+  const adoption = resolveAdoption(p, options.adoption, findNetboxRelease(options.netboxVersion ?? DEFAULT_NETBOX_TAG));
+  const projectName = adoption?.projectName ?? declaredProjectName;
+  const { netbox, identity } = resolveNetbox(p, options, hosts.publicUrl, idp, warnings, adoption);
   const lifecycle = resolveUserLifecycle(p, options, idp.provider, warnings);
   const api = resolveApiAccess(p, options);
 
   const basePolicy = resolveDeclaredPolicy(p, options, idp.groupsClaim ?? DEFAULTS.groupsClaim, warnings);
-  const routerBase = routerName(projectName);
+  const routerBase = routerName(declaredProjectName);
   const netboxRoute: RouteModel = {
     routerName: routerBase,
     host: hosts.domain,
@@ -73,6 +78,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
     backups,
     lifecycle,
+    adoption,
     warnings,
   };
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, netboxFeatures, netboxVersionText } from './netbox-releases';
+import { adoptedRelease, AdoptionModel } from '../adopt/adoption-model';
 import { DEFAULTS } from '../model/defaults';
 import type { IdentityModel, NetboxModel } from '../model/deployment-model';
 import { claimHeader, metaKey } from '../model/identity-headers';
@@ -13,7 +14,7 @@ import { idpGroupWarnings, IdpSettings } from '../pomerium/idp-provider';
  * checked (the tag itself is reported).
  */
 export function resolveNetbox(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, publicUrl: string,
-  idp: IdpSettings, warnings: string[]): { netbox: NetboxModel; identity: IdentityModel } {
+  idp: IdpSettings, warnings: string[], adoption?: AdoptionModel): { netbox: NetboxModel; identity: IdentityModel } {
   const tag = options.netboxVersion ?? DEFAULT_NETBOX_TAG;
   const release = findNetboxRelease(tag);
   if (!release) {
@@ -47,7 +48,8 @@ export function resolveNetbox(p: DeclarationProblems, options: NetboxPomeriumPro
     groupSync,
   }));
 
-  const identity = identityModel(idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync, features?.userProfileHeaders ?? false);
+  const identity = identityModel(adoption?.userClaim ?? DEFAULTS.userClaim, idp.groupsClaim ?? DEFAULTS.groupsClaim, groupSync,
+    features?.userProfileHeaders ?? false);
 
   const extraEnvironment = options.netboxEnvironment ?? {};
   for (const [name, value] of Object.entries(extraEnvironment)) {
@@ -55,7 +57,7 @@ export function resolveNetbox(p: DeclarationProblems, options: NetboxPomeriumPro
     checkEnvValue(p, `netboxEnvironment.${name}`, value);
   }
   const netbox: NetboxModel = {
-    release: release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!,
+    release: adoptedRelease(release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!, adoption),
     groupSync,
     superusers,
     superuserGroups,
@@ -74,8 +76,8 @@ export function resolveNetbox(p: DeclarationProblems, options: NetboxPomeriumPro
  * group sync also the groups claim. Every one is a header Pomerium overwrites or removes on every
  * route. Header names are dash-only (see claimHeader).
  */
-function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
-  const claimHeaders: Record<string, string> = { [DEFAULTS.userClaim]: claimHeader(DEFAULTS.userClaim) };
+function identityModel(userClaim: string, groupsClaim: string, groupSync: boolean, profileHeaders: boolean): IdentityModel {
+  const claimHeaders: Record<string, string> = { [userClaim]: claimHeader(userClaim) };
   if (groupSync) claimHeaders[groupsClaim] = claimHeader(groupsClaim);
   if (profileHeaders) {
     claimHeaders[DEFAULTS.firstNameClaim] = claimHeader(DEFAULTS.firstNameClaim);
@@ -87,8 +89,8 @@ function identityModel(groupsClaim: string, groupSync: boolean, profileHeaders: 
   const lastName = optionalHeader(DEFAULTS.lastNameClaim);
   return {
     claimHeaders,
-    userHeader: claimHeaders[DEFAULTS.userClaim],
-    userMetaKey: metaKey(claimHeaders[DEFAULTS.userClaim]),
+    userHeader: claimHeaders[userClaim],
+    userMetaKey: metaKey(claimHeaders[userClaim]),
     groupHeader: groups?.header,
     groupMetaKey: groups?.meta,
     firstNameMetaKey: firstName?.meta,

@@ -1,0 +1,12 @@
+import type { Project } from 'projen';
+import { DOTENV_BACKUP } from './adopt-command';
+
+/** The `adopt` task of a deployment, and the git-ignored copies of `.env` it keeps. */
+export function addAdoptTask(project: Project): void {
+  project.gitignore.exclude(`/${DOTENV_BACKUP}*`);
+  project.addTask('adopt', {
+    description: 'Take over an existing NetBox (project name, volumes, secrets, Postgres, user claim): npx projen adopt -- <old compose file>',
+    exec: 'node -e "require(\'projen-netbox-pomerium/lib/adopt/adopt-command\').main()" --',
+    receiveArgs: true,
+  });
+}
