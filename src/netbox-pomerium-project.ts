@@ -7,9 +7,11 @@ import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
+import { addDoctor } from './doctor/doctor-component';
+import { renderDoctorFacts } from './doctor/doctor-facts';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
-import { buildStackModel, StackModel } from './model/stack-model';
+import { buildStackModel, DEFAULTS, StackModel } from './model/stack-model';
 import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
 import { renderPomeriumConfig } from './pomerium/pomerium-config';
@@ -85,6 +87,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
 
     addComposeTasks(this, this.stack);
     addDataTasks(this, () => this.stack);
+    addDoctor(this, () => renderDoctorFacts(this.stack, this.composeObject, composeCommand(this.stack),
+      { idpProviderUrl: DEFAULTS.placeholderIdpUrl, idpClientId: DEFAULTS.placeholderClientId }));
     this.makeLean();
     new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.stack, this.stack.swarm ? [swarmRunbookSection(this.stack)] : []));
     new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });

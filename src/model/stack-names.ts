@@ -37,3 +37,9 @@ export const NETBOX_DB = 'netbox';
 
 /** The git-ignored secrets file next to compose.yaml; Compose reads it for `${VAR}` interpolation. */
 export const SECRETS_FILE = '.env';
+
+/**
+ * The facts `npx projen doctor` checks the host against, rendered from the model at every
+ * synthesis (committed, read-only). Next to projen's own machine-read files (tasks.json).
+ */
+export const DOCTOR_FACTS_FILE = '.projen/doctor.json';
