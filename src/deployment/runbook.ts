@@ -1,8 +1,10 @@
 import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
-import { FILES } from '../compose/render-compose';
+import { FILES, renderCompose } from '../compose/render-compose';
+import { stackDiagramSection } from '../diagram/stack-diagram';
+import { DOCTOR_TASK } from '../doctor/doctor-component';
 import type { StackModel } from '../model/stack-model';
-import { SERVICES } from '../model/stack-names';
+import { DOCTOR_FACTS_FILE, SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { IdpProvider } from '../pomerium/idp-provider';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -19,6 +21,8 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
   const code = (s: string) => `\`${s}\``;
   return [
     `# ${model.projectName}: NetBox behind Pomerium`,
+    '',
+    ...stackDiagramSection(model, renderCompose(model)),
     '',
     `NetBox ${release.netbox.join('.')} (netbox-docker ${release.dockerRelease}) at **${model.publicUrl}**, behind Pomerium (login with`
     + ` ${model.idp.provider}) and Traefik. Everything here is generated from ${code('.projenrc.ts')}: edit it, run`
@@ -53,6 +57,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '## 4. First start',
     '',
     '```sh',
+    `npx projen ${DOCTOR_TASK}   # checks Docker, Compose, Traefik, DNS, the IdP's issuer and .env; each ✗ line says the fix`,
     `${'npx projen config'}   # docker compose config -q: the compose file and .env are complete`,
     'npx projen up       # docker compose up -d',
     'npx projen ps       # wait until netbox is healthy: the first start runs every migration (up to 5 minutes)',
@@ -80,6 +85,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `| ${tasks('logs')} / ${tasks('ps')} | follow logs / show containers and health |`,
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
+    `| ${tasks(DOCTOR_TASK)} | check the host against the declaration: Docker, Compose, Traefik, DNS, IdP issuer, .env, service health (read-only) |`,
     `| ${tasks('backup')} / ${tasks('restore')} | dump the database and media to backups/ / load them back |`,
     `| ${tasks('rotate-secret -- <id>')} | replace one secret on purpose (${model.secrets.map((s) => code(s.id)).join(', ')}) |`,
     '',
@@ -97,6 +103,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
     `| ${code(WORKFLOW_FILE)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
+    `| ${code(DOCTOR_FACTS_FILE)} | hosts, URLs, Traefik names, secret and service names: what ${tasks(DOCTOR_TASK)} checks the host against |`,
     ...(model.swarm
       ? [`| ${code(STACK_FILE)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(STACK_SCRIPT)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
