@@ -85,7 +85,7 @@ const RESOLVES: DoctorOptions['lookup'] = async (host) => (host.endsWith('.examp
 
 /** A host where everything is in place: Traefik on its network, the stack running and healthy. */
 function greenHost(facts: DoctorFacts): void {
-  rmSync(path.join(docker.state, 'engine-down'), { force: true });
+  for (const file of ['engine-down', 'compose-refuses']) rmSync(path.join(docker.state, file), { force: true });
   docker.set(`network-${facts.traefik.network}`, JSON.stringify({ aaaa1111: { Name: 'traefik' }, bbbb2222: { Name: 'netbox-pomerium-1' } }));
   docker.set('inspect', JSON.stringify([
     { Id: 'bbbb2222', Name: '/netbox-pomerium-1', Config: { Image: 'pomerium/pomerium:v0.33.1', Labels: { 'traefik.enable': 'true' } } },
@@ -329,6 +329,26 @@ describe('npx projen doctor against a fake docker and a local IdP', () => {
     const stopped = await doctor(dir, facts);
     expect(stopped.line('stack')).toMatchObject({ status: CheckStatus.SKIP, detail: expect.stringMatching(/^not running \(no containers of project netbox\)/) });
     expect(stopped.exitCode).toBe(0);
+  });
+
+  test('when Compose refuses the file (a secret missing from .env), the containers are read with docker ps by project label', async () => {
+    const { dir, facts } = deployment();
+    reportedIssuer = idpUrl;
+    greenHost(facts);
+    docker.set('compose-refuses', 'required variable IDP_CLIENT_SECRET is missing a value: paste the IdP client secret into .env');
+    const row = (service: string, state: string, status: string) => JSON.stringify({
+      Names: `netbox-${service}-1`, State: state, Status: status, Labels: `com.docker.compose.project=netbox,com.docker.compose.service=${service},x=y`,
+    });
+    docker.set('docker-ps', [
+      row('pomerium', 'running', 'Up 2 minutes (healthy)'), row('netbox', 'running', 'Up 2 minutes (unhealthy)'), row('postgres', 'exited', 'Exited (1) 1 minute ago'),
+    ].join('\n'));
+    const r = await doctor(dir, facts);
+    expect(docker.calls()).toContainEqual(['ps', '--all', '--filter', 'label=com.docker.compose.project=netbox', '--format', 'json']);
+    expect(r.line('service pomerium')).toMatchObject({ status: CheckStatus.PASS, detail: 'running, healthy' });
+    expect(r.line('service netbox')).toMatchObject({ status: CheckStatus.FAIL, detail: 'running, unhealthy.' });
+    expect(r.line('service postgres')).toMatchObject({ status: CheckStatus.FAIL, detail: 'exited.' });
+    expect(r.line('service redis')).toMatchObject({ status: CheckStatus.FAIL, detail: 'has no container.' });
+    expectOnlyReads(docker.calls());
   });
 
   test('hook: a later feature\'s check (a "last backup" age, say) is one more DoctorCheck; its failure fails the run', async () => {

@@ -10,6 +10,8 @@ import { writeTree } from './real-validators';
  *   network-<name>         `docker network inspect <name>` prints it (absent: "not found")
  *   inspect                `docker inspect <ids>` prints it
  *   compose-ps             `docker compose ... ps` prints it
+ *   compose-refuses        `docker compose ... ps` fails with it on stderr (a secret missing from .env)
+ *   docker-ps              `docker ps ...` prints it
  * Anything else exits 64, so an unexpected (say, changing) call shows up as a failure.
  */
 export const FAKE_DOCTOR_DOCKER = `#!/usr/bin/env bash
@@ -23,12 +25,16 @@ case "$1" in
     echo 27.3.1 ;;
   compose)
     if [ "$2" = version ]; then echo 2.29.7; exit 0; fi
-    case " $* " in *" ps "*) cat "$d/compose-ps" 2>/dev/null; exit 0 ;; esac
+    case " $* " in *" ps "*)
+      if [ -f "$d/compose-refuses" ]; then cat "$d/compose-refuses" >&2; exit 1; fi
+      cat "$d/compose-ps" 2>/dev/null; exit 0 ;;
+    esac
     echo "fake docker: unexpected compose call" >&2; exit 64 ;;
   network)
     if [ "$2" = inspect ] && [ -f "$d/network-$3" ]; then cat "$d/network-$3"; exit 0; fi
     echo "Error response from daemon: network $3 not found" >&2; exit 1 ;;
   inspect) cat "$d/inspect" ;;
+  ps) cat "$d/docker-ps" 2>/dev/null ;;
   *) echo "fake docker: unexpected call" >&2; exit 64 ;;
 esac
 `;
