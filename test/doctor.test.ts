@@ -331,6 +331,21 @@ describe('npx projen doctor against a fake docker and a local IdP', () => {
     expect(stopped.exitCode).toBe(0);
   });
 
+  test('placeholders from a bare declaration: named as options to set, and the placeholder IdP is not contacted', async () => {
+    const { dir, facts } = deployment({ idpProvider: undefined, idpProviderUrl: undefined, idpClientId: undefined });
+    greenHost(facts);
+    discoveryRequests.length = 0;
+    const r = await doctor(dir, facts);
+    expect(r.line('IdP settings')).toEqual({
+      status: CheckStatus.FAIL,
+      what: 'IdP settings',
+      detail: 'idpProviderUrl and idpClientId still hold a placeholder.',
+      fix: 'set idpProviderUrl and idpClientId in .projenrc.ts to your IdP app\'s values and run npx projen.',
+    });
+    expect(r.line('IdP discovery')).toBeUndefined();
+    expect(r.exitCode).toBe(1);
+  });
+
   test('when Compose refuses the file (a secret missing from .env), the containers are read with docker ps by project label', async () => {
     const { dir, facts } = deployment();
     reportedIssuer = idpUrl;
