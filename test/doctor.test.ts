@@ -11,6 +11,7 @@ import {
 } from '../src/doctor/doctor';
 import type { DoctorFacts } from '../src/doctor/doctor-facts';
 import { NetboxPomeriumProjectOptions } from '../src/netbox-pomerium-options';
+import { IdpProvider } from '../src/pomerium/idp-provider';
 
 /**
  * `runDoctor` against a fake `docker` first on PATH (it records its calls), a local HTTPS
@@ -344,6 +345,11 @@ describe('npx projen doctor against a fake docker and a local IdP', () => {
     });
     expect(r.line('IdP discovery')).toBeUndefined();
     expect(r.exitCode).toBe(1);
+    // GitHub has no discovery document: not judged, even with a URL (GitHub Enterprise).
+    const github = deployment({ idpProvider: IdpProvider.GITHUB, idpProviderUrl: undefined, allowedGroups: undefined });
+    greenHost(github.facts);
+    const g = await doctor(github.dir, github.facts);
+    expect(g.line('IdP discovery')).toMatchObject({ status: CheckStatus.SKIP, detail: expect.stringMatching(/OAuth2, not OpenID Connect/) });
   });
 
   test('when Compose refuses the file (a secret missing from .env), the containers are read with docker ps by project label', async () => {

@@ -8,6 +8,7 @@ import { rootCertificates } from 'tls';
 import { DOCTOR_FACTS_FORMAT } from './doctor-facts';
 import type { DoctorFacts } from './doctor-facts';
 import { DOCTOR_FACTS_FILE } from '../model/stack-names';
+import { IdpProvider } from '../pomerium/idp-provider';
 import { parseDotEnv } from '../secrets/secrets-dotenv';
 
 /**
@@ -303,7 +304,9 @@ export const checkIdp: DoctorCheck = async (ctx) => {
       fix: `set ${idp.placeholders.join(' and ')} in .projenrc.ts to your IdP app's values and run npx projen.`,
     });
   }
-  if (idp.providerUrl === undefined) {
+  if (idp.provider === IdpProvider.GITHUB) {
+    lines.push({ status: CheckStatus.SKIP, what, detail: 'not checked: GitHub signs in with OAuth2, not OpenID Connect, so it has no discovery document.' });
+  } else if (idp.providerUrl === undefined) {
     lines.push({ status: CheckStatus.SKIP, what, detail: `not checked: Pomerium uses ${idp.provider}'s built-in issuer (no idpProviderUrl).` });
   } else if (!idp.placeholders.includes('idpProviderUrl')) {
     // Pomerium's OIDC library trims one trailing slash for the discovery URL, then wants the issuer verbatim.
