@@ -9,7 +9,10 @@ import { composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
+import { addDoctor } from './doctor/doctor-component';
+import { renderDoctorFacts } from './doctor/doctor-facts';
 import { addUserTasks } from './identity/identity-tasks';
+import { DEFAULTS } from './model/defaults';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { BACKUP_DIR, FILES, VOLUMES } from './model/stack-names';
@@ -82,8 +85,10 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     addBackupTasks(this, () => this.model, () => this.plan.compose);
     addUserTasks(this, () => this.model, () => this.plan.compose);
     addAdoptTask(this);
+    addDoctor(this, () => renderDoctorFacts(this.model, this.plan.compose, composeCommand(this.model),
+      { idpProviderUrl: DEFAULTS.placeholderIdpUrl, idpClientId: DEFAULTS.placeholderClientId }));
     this.makeLean();
-    new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.planFiles.runbookSections()));
+    new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.plan.compose, this.planFiles.runbookSections()));
     new YamlFile(this, FILES.workflow, { obj: renderDriftWorkflow() });
   }
 

@@ -1,6 +1,9 @@
 import { adoptionRunbookSection } from '../adopt/adopt-runbook';
 import { automationRunbookSection } from '../api/api-runbook';
 import { backupRunbookSection } from '../backup/backup-runbook';
+import type { ComposeObject } from '../compose/render-compose';
+import { stackDiagramSection } from '../diagram/stack-diagram';
+import { DOCTOR_TASK } from '../doctor/doctor-component';
 import { identityRunbookSections } from '../identity/identity-runbook';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, SERVICES } from '../model/stack-names';
@@ -12,10 +15,12 @@ import { SECRET_NAMES } from '../secrets/secret-specs';
  * The deployment's README.md: a runbook that follows the declaration. Every host, URL, file and
  * secret name in it comes from the model, so it cannot disagree with the generated files.
  */
-export function renderRunbook(model: StackModel, extraSections: readonly string[][] = []): string[] {
+export function renderRunbook(model: StackModel, compose: ComposeObject, extraSections: readonly string[][] = []): string[] {
   const { release } = model.netbox;
   return [
     `# ${model.projectName}: NetBox behind Pomerium`,
+    '',
+    ...stackDiagramSection(model, compose),
     '',
     `NetBox ${release.netbox.join('.')} (netbox-docker ${release.dockerRelease}) at **${model.publicUrl}**, behind Pomerium (login with`
     + ` ${model.idp.provider}) and Traefik. Everything here is generated from ${code('.projenrc.ts')}: edit it, run`
@@ -73,6 +78,7 @@ function firstStart(model: StackModel): string[] {
     '## 4. First start',
     '',
     '```sh',
+    `npx projen ${DOCTOR_TASK}   # checks Docker, Compose, Traefik, DNS, the IdP's issuer and .env; each ✗ line says the fix`,
     `${'npx projen config'}   # docker compose config -q: the compose file and .env are complete`,
     'npx projen up       # docker compose up -d',
     'npx projen ps       # wait until netbox is healthy: the first start runs every migration (up to 5 minutes)',
@@ -104,6 +110,7 @@ function dayToDay(model: StackModel): string[] {
     `| ${tasks('logs')} / ${tasks('ps')} | follow logs / show containers and health |`,
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
+    `| ${tasks(DOCTOR_TASK)} | check the host against the declaration: Docker, Compose, Traefik, DNS, IdP issuer, .env, service health (read-only) |`,
     `| ${tasks('backup')} / ${tasks('restore -- <set>')} / ${tasks('verify-backup -- <set>')} | write a backup set / restore one / prove one restores (see Backups) |`,
     `| ${tasks('users')} / ${tasks('offboard -- <user>')} | review NetBox users / deactivate a leaver, delete their tokens and sessions |`,
     `| ${tasks('break-glass')} | IdP or Pomerium down: NetBox on 127.0.0.1 with a one-time superuser, for a limited time |`,
@@ -132,6 +139,7 @@ function fileTable(model: StackModel): string[] {
     `| ${code(FILES.dataScript)} | the project, services, volume table and backups option: what the backup, restore and verify-backup tasks run |`,
     ...(model.backups.scheduled ? [`| ${code('systemd/')} | backups: the service and timer that run the backup on the host |`] : []),
     `| ${code(FILES.usersScript)} | the project and service names, breakGlass: what the users, offboard and break-glass tasks run |`,
+    `| ${code(FILES.doctorFacts)} | hosts, URLs, Traefik names, secret and service names: what ${tasks(DOCTOR_TASK)} checks the host against |`,
     ...(model.swarm
       ? [`| ${code(FILES.stack)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(FILES.stackScript)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]

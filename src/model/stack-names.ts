@@ -86,6 +86,11 @@ export const FILES = {
   dataScript: 'scripts/netbox-data.sh',
   /** The script behind the users, offboard and break-glass tasks. */
   usersScript: 'scripts/netbox-users.sh',
+  /**
+   * The facts `npx projen doctor` checks the host against, rendered from the model at every
+   * synthesis (committed, read-only). Next to projen's own machine-read files (tasks.json).
+   */
+  doctorFacts: '.projen/doctor.json',
   /** With swarm: the stack file and the script behind stack-deploy / stack-rm. */
   stack: 'stack.yaml',
   stackScript: 'swarm/stack.sh',

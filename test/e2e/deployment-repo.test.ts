@@ -92,8 +92,10 @@ describe('the deployment repository', () => {
     expect(config.authenticate_service_url).toBe('https://authenticate.ipam.example.net');
     expect(read(dir, 'env/netbox.env')).toMatch(/^CSRF_TRUSTED_ORIGINS=https:\/\/ipam\.example\.net$/m);
     expect(read(dir, 'README.md')).toContain('`https://authenticate.ipam.example.net/oauth2/callback`');
-    // Only files derived from the domain changed.
+    expect(read(dir, 'README.md')).toContain('svc_pomerium -->|"ipam.example.net"| svc_netbox');
+    expect(JSON.parse(read(dir, '.projen/doctor.json')).callbackUrl).toBe('https://authenticate.ipam.example.net/oauth2/callback');
+    // Only files derived from the domain changed (the doctor's facts hold the hosts it resolves).
     const changed = git(dir, 'status', '--porcelain').split('\n').filter((l) => l).map((l) => l.slice(3)).sort();
-    expect(changed).toEqual(['.projenrc.ts', 'README.md', 'compose.yaml', 'env/netbox.env', 'pomerium/config.yaml']);
+    expect(changed).toEqual(['.projen/doctor.json', '.projenrc.ts', 'README.md', 'compose.yaml', 'env/netbox.env', 'pomerium/config.yaml']);
   });
 });
