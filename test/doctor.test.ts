@@ -7,7 +7,7 @@ import * as path from 'path';
 import { fakeDoctorDocker, traefikContainer } from './fake-doctor-docker';
 import { synth, treeHash } from './util';
 import {
-  CheckLine, CheckStatus, DOCTOR_CHECKS, DoctorCheck, DoctorOptions, formatLine, issuerDifference, parseComposePs, readDoctorFacts, runDoctor,
+  checkLastBackup, CheckLine, CheckStatus, DOCTOR_CHECKS, DoctorCheck, DoctorContext, DoctorOptions, formatLine, issuerDifference, parseComposePs, readDoctorFacts, runDoctor,
 } from '../src/doctor/doctor';
 import type { DoctorFacts } from '../src/doctor/doctor-facts';
 import { NetboxPomeriumProjectOptions } from '../src/netbox-pomerium-options';
@@ -383,6 +383,34 @@ describe('npx projen doctor against a fake docker and a local IdP', () => {
     const r = await doctor(dir, facts, {}, [...DOCTOR_CHECKS, lastBackup, broken]);
     expect(r.lines.slice(-2).map(formatLine)).toEqual([`✗ last backup: none in ${dir}. Fix: npx projen backup`, '✗ broken: could not run (boom).']);
     expect(r.exitCode).toBe(1);
+  });
+});
+
+describe('the last backup, as the backup task recorded it', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nbp-doctor-backup-'));
+  const ctx = { dir } as DoctorContext;
+  const statusFile = path.join(dir, 'backups', 'last-backup.status');
+
+  test('none yet: said, not failed', async () => {
+    const [line] = await checkLastBackup(ctx);
+    expect(line.status).toBe(CheckStatus.SKIP);
+    expect(line.detail).toContain('run npx projen backup');
+  });
+
+  test('a successful backup names its set and time', async () => {
+    mkdirSync(path.dirname(statusFile), { recursive: true });
+    writeFileSync(statusFile, 'status=ok\nexit=0\nset=backups/20261201T020000Z\nstarted=2026-12-01T02:00:00Z\nfinished=2026-12-01T02:03:10Z\nmessage=\n');
+    const [line] = await checkLastBackup(ctx);
+    expect(line).toEqual({ status: CheckStatus.PASS, what: 'last backup', detail: 'backups/20261201T020000Z finished 2026-12-01T02:03:10Z' });
+  });
+
+  test('a failed backup fails the doctor with its message and a fix', async () => {
+    writeFileSync(statusFile, 'status=failed\nexit=3\nset=\nstarted=2026-12-01T02:00:00Z\nfinished=2026-12-01T02:00:04Z\nmessage=pg_dump: connection refused\n');
+    const [line] = await checkLastBackup(ctx);
+    expect(line.status).toBe(CheckStatus.FAIL);
+    expect(line.detail).toBe('failed at 2026-12-01T02:00:04Z (exit 3): pg_dump: connection refused');
+    expect(line.fix).toMatch(/npx projen backup again/);
+    expect(DOCTOR_CHECKS).toContain(checkLastBackup);
   });
 });
 

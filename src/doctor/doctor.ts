@@ -7,7 +7,7 @@ import * as path from 'path';
 import { rootCertificates } from 'tls';
 import { DOCTOR_FACTS_FORMAT } from './doctor-facts';
 import type { DoctorFacts } from './doctor-facts';
-import { FILES } from '../model/stack-names';
+import { BACKUP_STATUS_FILE, FILES } from '../model/stack-names';
 import { IdpProvider } from '../pomerium/idp-provider';
 import { parseDotEnv } from '../secrets/secrets-dotenv';
 
@@ -450,8 +450,31 @@ export const checkStack: DoctorCheck = async (ctx) => {
  * (a backup feature's "last backup" age, say) is one more DoctorCheck appended here, reading
  * the facts it needs from a field its feature adds to DoctorFacts.
  */
+/**
+ * The last backup, from the status file `npx projen backup` writes (also when it fails): a failed
+ * one fails the doctor; none yet is said, not failed (a new deployment has nothing to back up).
+ */
+export const checkLastBackup: DoctorCheck = async (ctx) => {
+  const what = 'last backup';
+  const file = path.join(ctx.dir, BACKUP_STATUS_FILE);
+  if (!existsSync(file)) {
+    return [{ status: CheckStatus.SKIP, what, detail: `none yet (${BACKUP_STATUS_FILE} is missing): run npx projen backup, and schedule it with the backups option.` }];
+  }
+  const status = Object.fromEntries(readFileSync(file, 'utf-8').split('\n').map((l) => l.split('=')).filter((kv) => kv.length >= 2)
+    .map(([k, ...v]) => [k, v.join('=')]));
+  if (status.status === 'ok') {
+    return [{ status: CheckStatus.PASS, what, detail: `${status.set ?? '?'} finished ${status.finished ?? '?'}` }];
+  }
+  return [{
+    status: CheckStatus.FAIL,
+    what,
+    detail: `failed at ${status.finished ?? '?'} (exit ${status.exit ?? '?'}): ${status.message || 'no message'}`,
+    fix: 'Read the backup log (journalctl -u the backup unit, or the output of npx projen backup), fix the cause, run npx projen backup again.',
+  }];
+};
+
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
-  checkDockerEngine, checkCompose, checkTraefik, checkDns, checkIdp, checkSecrets, checkStack,
+  checkDockerEngine, checkCompose, checkTraefik, checkDns, checkIdp, checkSecrets, checkStack, checkLastBackup,
 ];
 
 export interface DoctorResult {
