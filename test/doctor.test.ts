@@ -7,7 +7,8 @@ import * as path from 'path';
 import { fakeDoctorDocker, traefikContainer } from './fake-doctor-docker';
 import { synth, treeHash } from './util';
 import {
-  checkLastBackup, CheckLine, CheckStatus, DOCTOR_CHECKS, DoctorCheck, DoctorContext, DoctorOptions, formatLine, issuerDifference, parseComposePs, readDoctorFacts, runDoctor,
+  checkLastBackup, CheckLine, CheckStatus, DOCTOR_CHECKS, DoctorCheck, DoctorContext, DoctorOptions, formatLine, issuerDifference,
+  parseComposePs, readDoctorFacts, runDoctor,
 } from '../src/doctor/doctor';
 import type { DoctorFacts } from '../src/doctor/doctor-facts';
 import { NetboxPomeriumProjectOptions } from '../src/netbox-pomerium-options';
