@@ -4,6 +4,7 @@ import type { DeclarationProblems } from './problems';
 import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveApps } from '../apps/apps-resolve';
+import { resolveKubernetes } from '../kubernetes/kubernetes-resolve';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolveIdp } from '../pomerium/idp-provider';
@@ -47,6 +48,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
       + 'unless this is an isolated test setup.');
   }
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
+  const kubernetes = resolveKubernetes(p, options, projectName, warnings);
 
   return {
     projectName,
@@ -61,6 +63,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     secrets: secretSpecsFor(netbox.release),
     swarm: options.swarm ?? false,
     swarmSettings,
+    kubernetes,
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
