@@ -139,7 +139,8 @@ describe.each(Object.entries(DECLARATIONS))('kubernetes manifests (%s)', (_name,
     const admitted = pods.filter((p) => onNetbox.some((np) => (np.spec.ingress ?? []).some((r: any) => r.from.some((peer: any) =>
       !peer.namespaceSelector && selects(peer.podSelector, p.labels)))));
     expect(admitted.map((p) => p.name)).toEqual(['pomerium']);
-    const fromOutside = onNetbox.flatMap((np) => (np.spec.ingress ?? []).flatMap((r: any) => r.from.filter((peer: any) => peer.namespaceSelector || peer.ipBlock)));
+    const fromOutside = onNetbox.flatMap((np) => (np.spec.ingress ?? [])
+      .flatMap((r: any) => r.from.filter((peer: any) => peer.namespaceSelector || peer.ipBlock)));
     expect(fromOutside).toEqual([]);
     const traefik = k.find('NetworkPolicy', 'allow-traefik-to-pomerium').spec.ingress[0];
     expect(traefik.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('traefik');
@@ -219,8 +220,8 @@ describe('kubernetes options', () => {
         namespace: 'Net_Box', traefikNamespace: 'kube system', traefikPodLabels: {}, storageClass: 'Fast!', postgresStorageSize: '10 GB', pomeriumReplicas: 0,
       },
     });
-    for (const path of ['namespace', 'traefikNamespace', 'traefikPodLabels', 'storageClass', 'postgresStorageSize', 'pomeriumReplicas']) {
-      expect(message).toContain(`kubernetesOptions.${path}: `);
+    for (const option of ['namespace', 'traefikNamespace', 'traefikPodLabels', 'storageClass', 'postgresStorageSize', 'pomeriumReplicas']) {
+      expect(message).toContain(`kubernetesOptions.${option}: `);
     }
     expect(refusal({ kubernetes: true, pomeriumPort: 28080 })).toMatch(/pomeriumPort: is the port of Pomerium's health endpoints on Kubernetes \(got 28080\)/);
     expect(refusal({ kubernetes: true, name: 'net_box' })).toMatch(/name: is not a Kubernetes namespace name \(got "net_box"\).*kubernetesOptions\.namespace/);
@@ -319,7 +320,8 @@ describe('secrets and the Postgres guard on disk', () => {
     if (saved === undefined) delete process.env.PROJEN_DISABLE_POST;
     else process.env.PROJEN_DISABLE_POST = saved;
   });
-  const synthInto = (dir: string, overrides: object = {}) => new NetboxPomeriumProject({ ...SEED, kubernetes: true, outdir: dir, ...overrides }).synth();
+  const synthInto = (dir: string, overrides: object = {}) =>
+    new NetboxPomeriumProject({ ...SEED, kubernetes: true, outdir: dir, ...overrides }).synth();
 
   test('k8s/secrets.env is created once, git-ignored, private, and never rewritten', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nbp-k8s-'));
