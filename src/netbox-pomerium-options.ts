@@ -348,9 +348,10 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly swarmOptions?: SwarmOptions;
 
   /**
-   * Also emit a kustomize directory `k8s/` of Kubernetes manifests from the same model (NetBox,
-   * Postgres, Redis, Pomerium, a Traefik IngressRoute, network policies; secrets from the
-   * git-ignored `k8s/secrets.env`), and the tasks `k8s-apply` and `k8s-diff`.
+   * Also emit a kustomize directory `k8s/` of Kubernetes manifests from the same model, and the tasks `k8s-apply` and `k8s-diff`.
+   *
+   * NetBox, Postgres, Redis, Pomerium, a Traefik IngressRoute and network policies; the secrets
+   * come from the git-ignored, write-once `k8s/secrets.env`.
    * @default false
    */
   readonly kubernetes?: boolean;
