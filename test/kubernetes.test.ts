@@ -11,6 +11,7 @@ import { envFile, synthK8s } from './kubernetes-util';
 import { esc, fileMode, refusal, SEED } from './util';
 import { NetboxPomeriumProject } from '../src';
 import { K8S_FILES, K8S_SECRET } from '../src/kubernetes/k8s-names';
+import { secretsFileProblem } from '../src/kubernetes/k8s-preflight';
 import { checkKubernetesIsolation, podTemplates, selects } from '../src/kubernetes/kubernetes-checks';
 import { renderManifests } from '../src/kubernetes/render-kustomization';
 import { JWT_ASSERTION_HEADER } from '../src/model/identity-headers';
@@ -76,7 +77,8 @@ describe.each(Object.entries(DECLARATIONS))('kubernetes manifests (%s)', (_name,
     }
     expect(refs.map((r: any) => r.key)).toContain('IDP_CLIENT_SECRET');
     const tasks = k.out.files['.projen/tasks.json'].tasks;
-    expect(tasks['k8s-apply'].steps[0].exec).toMatch(/grep -Eq '\^IDP_CLIENT_SECRET=\.\+' k8s\/secrets\.env .*&& kubectl apply -k k8s$/);
+    expect(tasks['k8s-apply'].steps[0].exec)
+      .toBe('node -e "require(\'projen-netbox-pomerium/lib/kubernetes/k8s-preflight\').main()" && kubectl apply -k k8s');
     const names = (kind: string) => k.objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
     for (const o of k.objects) {
       for (const c of containersOf(o)) for (const from of c.envFrom ?? []) expect(names('ConfigMap')).toContain(from.configMapRef.name);
@@ -342,6 +344,21 @@ describe('secrets and the Postgres guard on disk', () => {
     synthInto(dir, { kubernetes: false });
     expect(existsSync(file)).toBe(true);
     expect(existsSync(path.join(dir, K8S_FILES.kustomization))).toBe(false);
+  });
+
+  test('k8s-apply refuses to run until the IdP client secret is in k8s/secrets.env', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nbp-k8s-'));
+    expect(secretsFileProblem(dir)).toBe('k8s/secrets.env is missing: run npx projen to create it.');
+    synthInto(dir);
+    const file = path.join(dir, K8S_FILES.secrets);
+    expect(secretsFileProblem(dir)).toMatch(/^k8s\/secrets\.env: paste IDP_CLIENT_SECRET=<value> first/);
+    const generated = readFileSync(file, 'utf-8');
+    writeFileSync(file, `${generated}IDP_CLIENT_SECRET=\n`);
+    expect(secretsFileProblem(dir)).toMatch(/paste IDP_CLIENT_SECRET/);
+    writeFileSync(file, `${generated}IDP_CLIENT_SECRET=\nIDP_CLIENT_SECRET=value\n`);
+    expect(secretsFileProblem(dir)).toBe('k8s/secrets.env: IDP_CLIENT_SECRET appears 2 times; keep one line.');
+    writeFileSync(file, `${generated}IDP_CLIENT_SECRET=value\n`);
+    expect(secretsFileProblem(dir)).toBeUndefined();
   });
 
   test('a new Postgres major version is refused on the StatefulSet, with the kubectl steps', () => {

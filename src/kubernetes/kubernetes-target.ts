@@ -6,14 +6,12 @@ import { POSTGRES_CLAIM } from './render-workloads';
 import type { StackModel } from '../model/deployment-model';
 import { postgresLayoutOf } from '../model/postgres-guard';
 import { NETBOX_DB, SERVICES } from '../model/stack-names';
-import { SECRET_NAMES } from '../secrets/secret-specs';
 import type { DeploymentTarget, PlannedTask } from '../targets/deployment-target';
 
 /** The tasks of the Kubernetes target: kubectl with the kustomize directory. */
 export function kubernetesTasks(): PlannedTask[] {
-  // The IdP client secret is the one value npx projen cannot create; without it Pomerium cannot log anyone in.
-  const requireClientSecret = `grep -Eq '^${SECRET_NAMES.idpClientSecret}=.+' ${K8S_FILES.secrets} || { echo "${K8S_FILES.secrets}: `
-    + `paste ${SECRET_NAMES.idpClientSecret}=<value> first" >&2; exit 1; }`;
+  // The IdP client secret is the one value npx projen cannot create (k8s-preflight.ts checks it).
+  const requireClientSecret = 'node -e "require(\'projen-netbox-pomerium/lib/kubernetes/k8s-preflight\').main()"';
   return [
     {
       name: 'k8s-apply',
