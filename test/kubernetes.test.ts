@@ -8,7 +8,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
 import { envFile, synthK8s } from './kubernetes-util';
-import { esc, fileMode, refusal, SEED } from './util';
+import { esc, fileMode, refusal, SEED, synth } from './util';
 import { NetboxPomeriumProject } from '../src';
 import { K8S_FILES, K8S_SECRET } from '../src/kubernetes/k8s-names';
 import { secretsFileProblem } from '../src/kubernetes/k8s-preflight';
@@ -229,6 +229,30 @@ describe('kubernetes options', () => {
     expect(refusal({ kubernetes: true, name: 'net_box' })).toMatch(/name: is not a Kubernetes namespace name \(got "net_box"\).*kubernetesOptions\.namespace/);
     // The project name matters only when the manifests are emitted.
     expect(() => new NetboxPomeriumProject({ ...SEED, name: 'net_box' })).not.toThrow();
+  });
+
+  test('the runbook section names the namespace, Traefik, storage, the secrets file and each workload\'s replicas', () => {
+    const readme: string = synthK8s(FULL).out.files['README.md'];
+    const section = readme.slice(readme.indexOf('## Kubernetes'));
+    expect(section).toContain('in the namespace `netbox`');
+    expect(section).toContain('Traefik runs in the namespace `traefik`');
+    expect(section).toContain('`app.kubernetes.io/name=traefik`');
+    expect(section).toContain('`nfs` (ReadWriteMany) for NetBox\'s files');
+    expect(section).toContain('the storage class `fast` for Postgres and Redis');
+    expect(section).toContain('Paste `IDP_CLIENT_SECRET=<value>` into it');
+    expect(section).toContain('| netbox | Deployment | 2 |');
+    expect(section).toContain('| pomerium | Deployment | 2 |');
+    expect(section).toContain('| grafana | Deployment | 1 |');
+    expect(section).toContain('| postgres | StatefulSet | 1 |');
+    expect(section).toContain('keeps its sessions in Postgres');
+    expect(synthK8s().out.files['README.md']).toContain('NetBox\'s files are ReadWriteOnce, so the worker runs on the node of the NetBox web pod.');
+    expect(synth().files['README.md']).not.toContain('## Kubernetes');
+  });
+
+  test('kubernetesOptions without kubernetes warns that it has no effect', () => {
+    const plan = compileDeployment({ ...SEED, kubernetesOptions: { namespace: 'ipam' } });
+    expect(plan.model.warnings).toContain('kubernetesOptions has no effect while kubernetes is off. Set kubernetes: true to emit k8s/.');
+    expect(compileDeployment({ ...SEED }).model.warnings.join('\n')).not.toContain('kubernetesOptions');
   });
 
   test('kubernetes off: no k8s files, tasks or runbook section', () => {
