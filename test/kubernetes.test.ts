@@ -8,7 +8,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
 import { envFile, synthK8s } from './kubernetes-util';
-import { esc, fileMode, refusal, SEED, synth } from './util';
+import { esc, fileMode, refusal, SEED, synth, synthProject } from './util';
 import { NetboxPomeriumProject } from '../src';
 import { K8S_FILES, K8S_SECRET } from '../src/kubernetes/k8s-names';
 import { secretsFileProblem } from '../src/kubernetes/k8s-preflight';
@@ -289,6 +289,17 @@ describe('the model drives the manifests', () => {
     expect(digest(after)).not.toBe(digest(before));
     expect(after.find('Deployment', 'grafana').spec.template.spec.containers[0]).toMatchObject({ image: 'grafana/grafana:11.3.0', envFrom: [{ configMapRef: { name: 'grafana-env' } }] });
     expect(after.find('NetworkPolicy', 'allow-pomerium-to-grafana').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 3000 }]);
+  });
+
+  test('an app added through addApp reaches the manifests and the kustomization', () => {
+    const project = new NetboxPomeriumProject({ ...SEED, kubernetes: true });
+    project.addApp(GRAFANA);
+    const out = synthProject(project);
+    const kustomization = parse(out.files['k8s/kustomization.yaml']);
+    expect(kustomization.resources).toEqual(expect.arrayContaining(['apps/deployment-grafana.yaml', 'apps/service-grafana.yaml',
+      'apps/configmap-grafana-env.yaml', 'network-policies/networkpolicy-allow-pomerium-to-grafana.yaml']));
+    for (const resource of kustomization.resources) expect([resource, typeof out.files[`k8s/${resource}`]]).toEqual([resource, 'string']);
+    expect(parse(out.files['k8s/traefik/ingressroute-netbox.yaml']).spec.routes.map((r: any) => r.match)).toContain('Host(`grafana.example.org`)');
   });
 
   test('containers get exactly their compose service\'s environment, secrets as Secret keys', () => {
