@@ -49,3 +49,12 @@ fi
 docker compose version
 systemd-analyze --version | head -n 1
 age --version
+
+# kubectl for `kubectl kustomize k8s` (test/kubernetes.test.ts): Debian's kubernetes-client when the
+# machine has no kubectl. Its kustomize is old (v2), which is why the kustomization uses
+# `secretGenerator[].env` rather than `envs`.
+if ! command -v kubectl >/dev/null 2>&1; then
+  apt_update
+  apt-get install -y -qq kubernetes-client >/dev/null
+fi
+kubectl version --client 2>/dev/null | head -1 || true

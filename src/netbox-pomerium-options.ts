@@ -137,6 +137,86 @@ export interface BreakGlassOptions {
 }
 
 /**
+ * How the Kubernetes manifests (`k8s/`, emitted with `kubernetes: true`) run on the cluster.
+ */
+export interface KubernetesOptions {
+  /**
+   * Namespace of every object; the kustomization creates it.
+   * @default - the project name
+   */
+  readonly namespace?: string;
+
+  /**
+   * Namespace of the cluster's Traefik: the only namespace whose pods may reach Pomerium.
+   * @default "traefik"
+   */
+  readonly traefikNamespace?: string;
+
+  /**
+   * Labels of the Traefik pods in `traefikNamespace` (the network policy admits only pods with all of them).
+   * @default - { "app.kubernetes.io/name": "traefik" }
+   */
+  readonly traefikPodLabels?: Record<string, string>;
+
+  /**
+   * Storage class of the Postgres, Redis and (unless `readWriteManyStorageClass` is set) NetBox file volumes.
+   * @default - the cluster's default storage class
+   */
+  readonly storageClass?: string;
+
+  /**
+   * A storage class that provides ReadWriteMany volumes (NFS, CephFS, ...). The NetBox media,
+   * reports and scripts claims then use it, so NetBox web and worker pods may run on any node;
+   * required for more than one NetBox web or worker replica.
+   * @default - ReadWriteOnce claims: the worker runs on the node of the NetBox web pod
+   */
+  readonly readWriteManyStorageClass?: string;
+
+  /**
+   * Size of the Postgres volume.
+   * @default "10Gi"
+   */
+  readonly postgresStorageSize?: string;
+
+  /**
+   * Size of each Redis/Valkey volume.
+   * @default "1Gi"
+   */
+  readonly redisStorageSize?: string;
+
+  /**
+   * Size of the NetBox media volume.
+   * @default "5Gi"
+   */
+  readonly mediaStorageSize?: string;
+
+  /**
+   * Size of each of the NetBox reports and scripts volumes.
+   * @default "1Gi"
+   */
+  readonly scriptsStorageSize?: string;
+
+  /**
+   * Replicas of the NetBox web Deployment (more than one needs `readWriteManyStorageClass`).
+   * @default 1
+   */
+  readonly netboxReplicas?: number;
+
+  /**
+   * Replicas of the NetBox worker Deployment (more than one needs `readWriteManyStorageClass`).
+   * @default 1
+   */
+  readonly workerReplicas?: number;
+
+  /**
+   * Replicas of Pomerium. With more than one, Pomerium keeps its sessions in the Postgres
+   * database (databroker storage) so that every replica knows every session.
+   * @default 1
+   */
+  readonly pomeriumReplicas?: number;
+}
+
+/**
  * Options of a NetBox-behind-Pomerium deployment.
  */
 export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProjectOptions {
@@ -360,4 +440,19 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default - a new deployment with its own project name and volumes
    */
   readonly adoption?: AdoptionOptions;
+
+  /**
+   * Also emit a kustomize directory `k8s/` of Kubernetes manifests from the same model, and the tasks `k8s-apply` and `k8s-diff`.
+   *
+   * NetBox, Postgres, Redis, Pomerium, a Traefik IngressRoute and network policies; the secrets
+   * come from the git-ignored, write-once `k8s/secrets.env`.
+   * @default false
+   */
+  readonly kubernetes?: boolean;
+
+  /**
+   * Namespace, Traefik selector, storage and replicas of the Kubernetes manifests (with `kubernetes: true`).
+   * @default - namespace named after the project; Traefik in "traefik"; default storage class; one replica each
+   */
+  readonly kubernetesOptions?: KubernetesOptions;
 }

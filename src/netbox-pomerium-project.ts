@@ -129,6 +129,12 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       checkPostgresUpgrade(p, previousPostgresLayout(composePath), postgresLayoutOf(this.plan.compose)!,
         this.model.allowPostgresUpgrade, this.model.projectName);
     }
+    for (const { output: { postgresGuard: guard } } of this.plan.targets) {
+      if (guard) {
+        checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, guard.file)), guard.layout, this.model.allowPostgresUpgrade,
+          this.model.projectName, guard.upgradeSteps);
+      }
+    }
     p.throwIfAny();
     for (const warning of this.model.warnings) this.logger.warn(warning);
   }

@@ -92,6 +92,29 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
       userClaim: 'sub',
     },
   }),
+  'seed, kubernetes': () => new NetboxPomeriumProject({ ...SEED, kubernetes: true }),
+  'apps, group sync, kubernetes with non-default options': () => new NetboxPomeriumProject({
+    ...SEED,
+    superusers: ['admin@example.org'],
+    superuserGroups: ['netbox-admins'],
+    apps: [GRAFANA, WIKI],
+    kubernetes: true,
+    kubernetesOptions: {
+      namespace: 'ipam',
+      traefikNamespace: 'kube-system',
+      traefikPodLabels: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik-kube-system' },
+      storageClass: 'fast',
+      readWriteManyStorageClass: 'nfs',
+      postgresStorageSize: '20Gi',
+      redisStorageSize: '512Mi',
+      mediaStorageSize: '50Gi',
+      scriptsStorageSize: '2Gi',
+      netboxReplicas: 2,
+      workerReplicas: 2,
+      pomeriumReplicas: 3,
+    },
+  }),
+  'oldest release, kubernetes and swarm': () => new NetboxPomeriumProject({ ...SEED, netboxVersion: 'v3.0-1.4.1', swarm: true, kubernetes: true }),
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
   }),
@@ -111,6 +134,12 @@ function golden(project: NetboxPomeriumProject): Record<string, any> {
   files['.env'] = files['.env'].split('\n')
     .map((line: string) => line.replace(/^([A-Z0-9_]+)='(.*)'$/, (_m, name, value) => `${name}=<${value.length} chars>`))
     .join('\n');
+  // The Kubernetes secrets file (kubernetes on): unquoted values, reduced the same way.
+  if (files['k8s/secrets.env'] !== undefined) {
+    files['k8s/secrets.env'] = files['k8s/secrets.env'].split('\n')
+      .map((line: string) => line.replace(/^([A-Z0-9_]+)=(.*)$/, (_m, name, value) => `${name}=<${value.length} chars>`))
+      .join('\n');
+  }
   return files;
 }
 
@@ -184,6 +213,9 @@ describe('golden refusals', () => {
     'override that deletes a service': { composeOverrides: { 'services.redis': null } },
     'override that joins the proxy network': { composeOverrides: { 'services.postgres.networks': ['traefik-proxy', 'netbox'] } },
     'swarm: bad replicas and label': { swarm: true, swarmOptions: { netboxReplicas: 0, dataNodeLabel: 'bad label' } },
+    'kubernetes: replicas on ReadWriteOnce files, bad names and sizes': {
+      kubernetes: true, kubernetesOptions: { netboxReplicas: 2, namespace: 'IPAM', traefikPodLabels: {}, mediaStorageSize: 'lots' },
+    },
     'swarm: a secret the stack cannot deliver': {
       swarm: true, apps: [GRAFANA], composeOverrides: { 'services.grafana.environment.GF_DATABASE_PASSWORD': '${POSTGRES_PASSWORD:?x}' },
     },

@@ -69,6 +69,22 @@ export interface PomeriumModel {
   readonly port: number;
 }
 
+/** How the Kubernetes manifests run (validated even while `kubernetes` is off). */
+export interface KubernetesModel {
+  readonly enabled: boolean;
+  readonly namespace: string;
+  readonly traefikNamespace: string;
+  readonly traefikPodLabels: Readonly<Record<string, string>>;
+  /** undefined: the cluster's default storage class. */
+  readonly storageClass?: string;
+  /** Set: the NetBox file claims are ReadWriteMany of this class. */
+  readonly readWriteManyStorageClass?: string;
+  readonly sizes: { readonly postgres: string; readonly redis: string; readonly media: string; readonly scripts: string };
+  readonly replicas: { readonly netbox: number; readonly worker: number; readonly pomerium: number };
+  /** Pomerium keeps its sessions in Postgres (databroker storage), for more than one replica. */
+  readonly sharedSessions: boolean;
+}
+
 /** The whole deployment as plain, validated data. Every generated file is rendered from it. */
 export interface StackModel {
   readonly projectName: string;
@@ -94,6 +110,8 @@ export interface StackModel {
   readonly swarm: boolean;
   /** How the Swarm stack runs (validated even while `swarm` is off). */
   readonly swarmSettings: SwarmModel;
+  /** The Kubernetes target's settings (`enabled` with `kubernetes: true`). */
+  readonly kubernetes: KubernetesModel;
   readonly composeOverrides: Readonly<Record<string, unknown>>;
   readonly allowBypass: boolean;
   readonly allowPostgresUpgrade: boolean;

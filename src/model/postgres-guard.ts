@@ -12,8 +12,12 @@ export interface PostgresLayout {
   readonly volume?: string;
 }
 
-/** The Postgres layout of a compose object (its first volume mount holds the data). */
+/**
+ * The Postgres layout of a compose object (its first volume mount holds the data), or of a
+ * Kubernetes StatefulSet (its first container's mount of its first claim template).
+ */
 export function postgresLayoutOf(compose: any): PostgresLayout | undefined {
+  if (compose?.kind === 'StatefulSet') return statefulSetLayout(compose);
   const svc = compose?.services?.[SERVICES.postgres];
   if (typeof svc?.image !== 'string') return undefined;
   const mount = (svc.volumes ?? [])[0];
@@ -24,7 +28,15 @@ export function postgresLayoutOf(compose: any): PostgresLayout | undefined {
   return { image: svc.image, volume: volume || undefined, dataPath: dataPath ?? '' };
 }
 
-/** Reads the Postgres layout from a previously generated compose file, if there is one. */
+function statefulSetLayout(set: any): PostgresLayout | undefined {
+  const container = set.spec?.template?.spec?.containers?.[0];
+  const claim = set.spec?.volumeClaimTemplates?.[0]?.metadata?.name;
+  if (typeof container?.image !== 'string') return undefined;
+  const mount = (container.volumeMounts ?? []).find((m: any) => m?.name === claim);
+  return { image: container.image, volume: claim, dataPath: String(mount?.mountPath ?? '') };
+}
+
+/** Reads the Postgres layout from a previously generated compose file (or StatefulSet manifest), if there is one. */
 export function previousPostgresLayout(composePath: string): PostgresLayout | undefined {
   if (!existsSync(composePath)) return undefined;
   try {
@@ -41,7 +53,7 @@ export function previousPostgresLayout(composePath: string): PostgresLayout | un
  * sits orphaned in its volume. `allow` (the `allowPostgresUpgrade` option) lets it through.
  */
 export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresLayout | undefined, next: PostgresLayout, allow: boolean,
-  projectName = '<project>'): void {
+  projectName = '<project>', upgradeSteps?: string): void {
   if (!previous || allow) return;
   const before = postgresMajor(previous.image);
   const after = postgresMajor(next.image);
@@ -57,8 +69,8 @@ export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresL
     `would move the existing database (${what.join('; ')}); NetBox would start with an empty database and the old data `
     + 'would be orphaned in its volume', `${previous.image} at ${previous.dataPath} -> ${next.image} at ${next.dataPath}`,
     `${after < before ? 'A downgrade needs a dump that the older server can read; otherwise the same steps' : 'To upgrade'}: `
-    + '(1) with the current declaration and the stack running, npx projen backup; (2) npx projen down; '
+    + (upgradeSteps ?? ('(1) with the current declaration and the stack running, npx projen backup; (2) npx projen down; '
     + `(3) after checking the backup, docker volume rm ${oldVolume}; (4) set the new netboxVersion and allowPostgresUpgrade: true, `
     + 'then npx projen and npx projen up; (5) npx projen restore -- backups/<set>; (6) remove allowPostgresUpgrade. '
-    + 'Or keep the previous netboxVersion.');
+    + 'Or keep the previous netboxVersion.')));
 }

@@ -8,6 +8,7 @@ import { resolveApiAccess } from '../api/api-access';
 import { resolveApps } from '../apps/apps-resolve';
 import { resolveBackups } from '../backup/backup-model';
 import { resolveUserLifecycle } from '../identity/user-lifecycle';
+import { resolveKubernetes } from '../kubernetes/kubernetes-resolve';
 import { DEFAULT_NETBOX_TAG, findNetboxRelease } from '../netbox/netbox-releases';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
@@ -58,6 +59,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
   }
   const backups = resolveBackups(p, options);
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
+  const kubernetes = resolveKubernetes(p, options, projectName, warnings);
 
   return {
     projectName,
@@ -73,6 +75,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     secrets: secretSpecsFor(netbox.release),
     swarm: options.swarm ?? false,
     swarmSettings,
+    kubernetes,
     composeOverrides: options.composeOverrides ?? {},
     allowBypass: options.dangerouslyAllowNetboxBypassingPomerium ?? false,
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,

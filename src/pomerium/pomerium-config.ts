@@ -11,8 +11,11 @@ export const POMERIUM_CONFIG_PATH = '/pomerium/config.yaml';
  * We mount a config file instead of the seed's base64 `ROUTES` variable: it is readable in a
  * review, diffs line by line, and allows the map form of `jwt_claims_headers`, which lets us pick
  * dash-only header names.
+ *
+ * `upstreamHost` names the host of each route's upstream from its service name (Compose: the
+ * service name itself; Kubernetes: the Service's cluster DNS name).
  */
-export function renderPomeriumConfig(model: StackModel): Record<string, unknown> {
+export function renderPomeriumConfig(model: StackModel, upstreamHost: (service: string) => string = (service) => service): Record<string, unknown> {
   return {
     // Traefik terminates TLS; Pomerium speaks plain HTTP on an explicit port (its default is :443
     // even with insecure_server).
@@ -29,7 +32,8 @@ export function renderPomeriumConfig(model: StackModel): Record<string, unknown>
     // Pomerium matches file-configured routes in order: the token paths come before NetBox's catch-all.
     routes: [...renderApiRoutes(model), ...model.routes.map((route) => ({
       from: route.from,
-      to: route.to,
+      // Only the host of `to` changes; scheme and port stay.
+      to: route.to.replace(/^([a-z]+:\/\/)([^:/]+)/, (_m, scheme: string, host: string) => `${scheme}${upstreamHost(host)}`),
       pass_identity_headers: route.passIdentityHeaders,
       preserve_host_header: true,
       policy: route.policy,

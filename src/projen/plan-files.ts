@@ -1,6 +1,9 @@
 import { Project, YamlFile } from 'projen';
 import { CommentedTextFile } from './generated-files';
 import type { DeploymentPlan } from '../plan/compile';
+import type { SecretSpec } from '../secrets/secret-specs';
+import { WriteOnceSecretsFile } from '../secrets/secrets-component';
+import { KUSTOMIZE_ENV_FORMAT } from '../secrets/secrets-dotenv';
 import type { PlannedFile } from '../targets/deployment-target';
 
 /**
@@ -35,6 +38,7 @@ export class PlanFiles {
   private registerFile(file: PlannedFile): void {
     const current = () => this.plan().targets.flatMap((t) => t.output.files).find((f) => f.path === file.path)?.content;
     if (file.format === 'yaml') new YamlFile(this.project, file.path, { obj: () => current() });
+    else if (file.format === 'write-once-secrets') new WriteOnceSecretsFile(this.project, file.path, () => (current() ?? []) as SecretSpec[], KUSTOMIZE_ENV_FORMAT);
     else new CommentedTextFile(this.project, file.path, () => current() as string[] | undefined);
   }
 }

@@ -47,8 +47,32 @@ export interface EnsureSecretsResult {
   readonly clientSecretMissing: boolean;
 }
 
+/** How a secrets file is written: its header, one secret's line, the line that asks for the IdP client secret. */
+export interface SecretsFileFormat {
+  readonly header: readonly string[];
+  readonly clientSecretPlaceholder: string;
+  line(name: string, value: string): string;
+}
+
+/** `.env` for Compose. */
+export const DOTENV_FORMAT: SecretsFileFormat = { header: DOTENV_HEADER, line: dotEnvLine, clientSecretPlaceholder: CLIENT_SECRET_PLACEHOLDER };
+
+/**
+ * An env file for kustomize's secretGenerator: `NAME=value` with no quotes (older kustomize
+ * releases keep quotes as part of the value). Generated values are letters, digits and base64.
+ */
+export const KUSTOMIZE_ENV_FORMAT: SecretsFileFormat = {
+  header: [
+    '# Secrets of the Kubernetes deployment: the kustomize secretGenerator (k8s/kustomization.yaml) makes a Secret of them.',
+    '# Never commit this file (it is git-ignored) and keep a backup of it: the passwords are also stored in the volumes.',
+    '# `npx projen` adds missing secrets and never changes existing ones. A changed value rolls the pods at the next k8s-apply.',
+  ],
+  line: (name, value) => `${name}=${value}`,
+  clientSecretPlaceholder: `# ${SECRET_NAMES.idpClientSecret}=<paste the client secret value (not its id) from your IdP here, without quotes>`,
+};
+
 /** Creates missing secrets in `filePath` (mode 0600) and leaves existing lines alone. */
-export function ensureSecrets(filePath: string, specs: readonly SecretSpec[]): EnsureSecretsResult {
+export function ensureSecrets(filePath: string, specs: readonly SecretSpec[], format: SecretsFileFormat = DOTENV_FORMAT): EnsureSecretsResult {
   const existing = existsSync(filePath) ? readFileSync(filePath, 'utf-8') : undefined;
   const entries = parseDotEnv(existing ?? '');
   const names = new Set(entries.map((e) => e.name));
@@ -56,9 +80,9 @@ export function ensureSecrets(filePath: string, specs: readonly SecretSpec[]): E
 
   let content = existing;
   if (content === undefined) {
-    content = [...DOTENV_HEADER, '', ...missing.map((s) => dotEnvLine(s.envName, generateSecret(s))), '', CLIENT_SECRET_PLACEHOLDER, ''].join('\n');
+    content = [...format.header, '', ...missing.map((s) => format.line(s.envName, generateSecret(s))), '', format.clientSecretPlaceholder, ''].join('\n');
   } else if (missing.length > 0) {
-    content = content.replace(/\n*$/, '\n') + missing.map((s) => dotEnvLine(s.envName, generateSecret(s))).join('\n') + '\n';
+    content = content.replace(/\n*$/, '\n') + missing.map((s) => format.line(s.envName, generateSecret(s))).join('\n') + '\n';
   }
   if (content !== existing) writeFileSync(filePath, content, { mode: 0o600 });
   chmodSync(filePath, 0o600);

@@ -1,15 +1,19 @@
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
+import type { PostgresLayout } from '../model/postgres-guard';
 import type { DeclarationProblems } from '../model/problems';
 
-/** How a planned file is written. */
-export type PlannedFileFormat = 'yaml' | 'commented-text';
+/**
+ * How a planned file is written. `write-once-secrets`: a git-ignored env file of generated
+ * secrets, created at the first synthesis and only completed afterwards (like `.env`).
+ */
+export type PlannedFileFormat = 'yaml' | 'commented-text' | 'write-once-secrets';
 
-/** One generated file: YAML from an object, or `#`-commented text from lines. */
+/** One generated file: YAML from an object, `#`-commented text from lines, or secrets from their specs. */
 export interface PlannedFile {
   readonly path: string;
   readonly format: PlannedFileFormat;
-  /** The object (yaml) or lines (commented-text); undefined: registered, but not written. */
+  /** The object (yaml), lines (commented-text) or SecretSpec[] (write-once-secrets); undefined: registered, but not written. */
   readonly content: unknown;
 }
 
@@ -27,6 +31,11 @@ export interface TargetOutput {
   readonly tasks: readonly PlannedTask[];
   /** The target's section of the generated runbook (markdown lines); empty for none. */
   readonly runbook: readonly string[];
+  /**
+   * A file of this target that names the Postgres layout: before writing, the layout in the file
+   * on disk is compared with this one (the major-version guard). Compose's own is compose.yaml.
+   */
+  readonly postgresGuard?: { readonly file: string; readonly layout: PostgresLayout; readonly upgradeSteps: string };
 }
 
 /** Renderings every target may build on, made once per compilation. */
