@@ -1,3 +1,4 @@
+import { keyValueMap } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
@@ -56,7 +57,7 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
       p.add(at('network_mode'), `takes the service off its internal network. ${HEADER_SPOOFING_RISK}`, svc.network_mode, OPT_OUT);
     }
     for (const [key, labels] of [['labels', svc.labels], ['deploy.labels', svc.deploy?.labels]] as const) {
-      const traefik = Object.keys(labelMap(labels)).filter((k) => k.toLowerCase().startsWith('traefik.'));
+      const traefik = Object.keys(keyValueMap(labels)).filter((k) => k.toLowerCase().startsWith('traefik.'));
       if (traefik.length > 0) {
         p.add(at(key), `lets Traefik route straight to a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, traefik, OPT_OUT);
       }
@@ -70,7 +71,7 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
       }
     }
     if (netboxServices().includes(name)) {
-      const identity = Object.keys(environmentMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
+      const identity = Object.keys(keyValueMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
       if (identity.length > 0) {
         p.add(at('environment'), `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, identity,
           IDENTITY_FIX);
@@ -116,7 +117,7 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
 function checkHeaderStripping(p: DeclarationProblems, model: StackModel, pomerium: any): void {
   const trusted = Object.values(model.identity.claimHeaders);
   for (const [key, labels] of [['labels', pomerium.labels], ['deploy.labels', pomerium.deploy?.labels]] as const) {
-    const map = Object.fromEntries(Object.entries(labelMap(labels)).map(([k, v]) => [k.toLowerCase(), v]));
+    const map = Object.fromEntries(Object.entries(keyValueMap(labels)).map(([k, v]) => [k.toLowerCase(), v]));
     const routers = Object.keys(map).map((k) => /^traefik\.http\.routers\.([^.]+)\.rule$/.exec(k)?.[1]).filter((r): r is string => !!r);
     for (const router of routers) {
       const middlewares = String(map[`traefik.http.routers.${router}.middlewares`] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
@@ -140,7 +141,7 @@ function checkNetboxEnvironment(p: DeclarationProblems, model: StackModel, compo
   const extra = model.netbox.extraEnvironment;
   if (Object.keys(extra).length === 0) return;
   const generated = new Set(Object.keys(netboxSettings({ ...model, netbox: { ...model.netbox, extraEnvironment: {} } }).env));
-  const inCompose = new Set(Object.keys(environmentMap(compose.services?.[SERVICES.netbox]?.environment)));
+  const inCompose = new Set(Object.keys(keyValueMap(compose.services?.[SERVICES.netbox]?.environment)));
   for (const name of Object.keys(extra)) {
     const path = `netboxEnvironment.${name}`;
     if (IDENTITY_SETTING.test(name)) {
@@ -187,18 +188,6 @@ function networksOf(svc: any): string[] {
   if (svc?.networks === undefined || svc.networks === null) return ['default'];
   return Array.isArray(svc.networks) ? svc.networks.map(String) : Object.keys(svc.networks);
 }
-
-/** Labels or environment in map or `KEY=value` list form, as a map. */
-function labelMap(labels: unknown): Record<string, string> {
-  if (Array.isArray(labels)) {
-    return Object.fromEntries(labels.map((l) => {
-      const [k, ...v] = String(l).split('=');
-      return [k, v.join('=')];
-    }));
-  }
-  return typeof labels === 'object' && labels !== null ? labels as Record<string, string> : {};
-}
-const environmentMap = labelMap;
 
 /** How the user would have written the override that put this into the compose file. */
 function overridePath(dotPath: string): string {

@@ -1,3 +1,4 @@
+import { keyValueMap } from '../compose/compose-shape';
 import type { DeclarationProblems } from '../model/problems';
 
 /**
@@ -53,7 +54,7 @@ const SAFE_UNDERSCORE_ACTIONS = ['reject_request', 'drop_header', 'headers_with_
  * maps unknown and empty values to ALLOW).
  */
 export function checkUnderscoreHeaders(p: DeclarationProblems, pomeriumService: string, environment: unknown): void {
-  const env = environmentMap(environment);
+  const env = keyValueMap(environment);
   for (const [name, value] of Object.entries(env)) {
     if (name.toUpperCase() !== 'HEADERS_WITH_UNDERSCORES_ACTION') continue;
     if (SAFE_UNDERSCORE_ACTIONS.includes(String(value ?? '').toLowerCase())) continue;
@@ -65,14 +66,4 @@ export function checkUnderscoreHeaders(p: DeclarationProblems, pomeriumService: 
 function compare(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
-}
-
-function environmentMap(environment: unknown): Record<string, unknown> {
-  if (Array.isArray(environment)) {
-    return Object.fromEntries(environment.map((l) => {
-      const [k, ...v] = String(l).split('=');
-      return [k, v.join('=')];
-    }));
-  }
-  return typeof environment === 'object' && environment !== null ? environment as Record<string, unknown> : {};
 }

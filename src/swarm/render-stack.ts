@@ -1,3 +1,4 @@
+import { keyValueMap } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
@@ -168,8 +169,8 @@ function stackService(context: StackContext, name: string, svc: any): ComposeObj
 
   // Traefik reads only service labels (deploy.labels) under Swarm; the provider's own keys are renamed.
   const containerLabels: Record<string, string> = {};
-  const serviceLabels: Record<string, string> = { ...labelMap(deploy?.labels) };
-  for (const [key, value] of Object.entries(labelMap(labels))) {
+  const serviceLabels: Record<string, string> = { ...keyValueMap(deploy?.labels) };
+  for (const [key, value] of Object.entries(keyValueMap(labels))) {
     if (key.startsWith('traefik.')) serviceLabels[providerKey(key, settings.traefikProvider)] = value;
     else containerLabels[key] = value;
   }
@@ -312,12 +313,3 @@ function providerKey(key: string, provider: TraefikProvider): string {
   return key.startsWith(dockerPrefix) ? `traefik.${provider}.${key.slice(dockerPrefix.length)}` : key;
 }
 
-function labelMap(labels: unknown): Record<string, string> {
-  if (Array.isArray(labels)) {
-    return Object.fromEntries(labels.map((l) => {
-      const [key, ...value] = String(l).split('=');
-      return [key, value.join('=')];
-    }));
-  }
-  return { ...((labels as Record<string, string>) ?? {}) };
-}

@@ -4,17 +4,18 @@ import { JWT_ASSERTION_HEADER } from '../model/identity-headers';
 
 /**
  * The Traefik labels of the Pomerium service: one router per public host (NetBox, the
- * authenticate host when it differs, each protected app), all pointing at Pomerium's port.
+ * authenticate host, each protected app), all pointing at Pomerium's port.
  *
  * Each router strips the identity headers NetBox trusts from client requests before they reach
  * Pomerium: Pomerium overwrites the configured ones anyway, this is a second layer.
  */
-export function renderTraefikLabels(model: StackModel, provider: TraefikProvider = TraefikProvider.DOCKER): Record<string, string> {
+export function renderTraefikLabels(model: StackModel): Record<string, string> {
   const service = model.routes[0].routerName;
   const stripMiddleware = `${service}-strip-identity-headers`;
   const labels: Record<string, string> = {
     'traefik.enable': 'true',
-    [`traefik.${provider}.network`]: model.traefik.network,
+    // Docker provider names; the Swarm stack renames them (render-stack's providerKey).
+    [`traefik.${TraefikProvider.DOCKER}.network`]: model.traefik.network,
     [`traefik.http.services.${service}.loadbalancer.server.port`]: String(model.pomerium.port),
   };
   for (const header of Object.values(model.identity.claimHeaders)) {
