@@ -1,11 +1,13 @@
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
+/** The Node.js of the deployment's CI: an LTS line in support (Node 20 left support in April 2026). */
+const CI_NODE_VERSION = '24';
 
 /**
  * A GitHub Actions workflow for the deployment repository: the generated files must match
  * `.projenrc.ts` (anti-tamper), and Compose must accept the result.
  */
-export function renderDriftWorkflow(nodeVersion = '20'): Record<string, unknown> {
+export function renderDriftWorkflow(): Record<string, unknown> {
   return {
     name: 'deployment',
     on: { push: {}, pull_request: {} },
@@ -15,7 +17,7 @@ export function renderDriftWorkflow(nodeVersion = '20'): Record<string, unknown>
         'runs-on': 'ubuntu-latest',
         'steps': [
           { uses: 'actions/checkout@v4' },
-          { uses: 'actions/setup-node@v4', with: { 'node-version': nodeVersion } },
+          { uses: 'actions/setup-node@v4', with: { 'node-version': CI_NODE_VERSION } },
           { name: 'Install', run: 'npm ci' },
           {
             name: 'Generated files match .projenrc.ts',
