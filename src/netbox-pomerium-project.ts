@@ -72,7 +72,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     const stack = plan.model;
 
     this.gitignore.exclude('/backups/');
-    new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack));
+    new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack),
+      () => this.model.userSecrets);
 
     new YamlFile(this, FILES.compose, { obj: () => this.plan.compose });
     new YamlFile(this, FILES.pomeriumConfig, { obj: () => renderPomeriumConfig(this.model) });

@@ -25,11 +25,16 @@ describe('isolation by construction', () => {
     for (const name of backends) {
       const svc = services[name];
       expect({ name, ports: svc.ports, labels: svc.labels, networkMode: svc.network_mode }).toEqual({ name });
-      expect(svc.networks).toHaveLength(1);
       expect(svc.networks).not.toContain('traefik-proxy');
       expect({ name, network: s.compose.networks[svc.networks[0]] }).toEqual({ name, network: { internal: true } });
+      // Only NetBox's web service and worker have a second network: the egress network, which nothing else joins.
+      const egress = name === SERVICES.netbox || name === SERVICES.worker;
+      expect({ name, rest: svc.networks.slice(1) }).toEqual({ name, rest: egress ? ['netbox-egress'] : [] });
     }
     expect(s.compose.networks.netbox).toEqual({ internal: true });
+    expect(s.compose.networks['netbox-egress']).toEqual({ internal: false });
+    const onEgress = Object.entries<any>(services).filter(([, svc]) => (svc.networks ?? []).includes('netbox-egress')).map(([n]) => n);
+    expect(onEgress.sort()).toEqual([SERVICES.netbox, SERVICES.worker].sort());
     // Pomerium is the only bridge: on the proxy network and every internal one, no published port.
     expect(services.pomerium.networks.sort()).toEqual(['traefik-proxy', ...new Set(backends.map((b) => services[b].networks[0]))].sort());
     expect(services.pomerium.ports).toBeUndefined();

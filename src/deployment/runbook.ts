@@ -1,6 +1,7 @@
 import { DATA_SCRIPT } from './data-script';
 import { WORKFLOW_FILE } from './drift-workflow';
 import { FILES } from '../compose/render-compose';
+import { egressRunbookSection } from '../egress/egress-runbook';
 import type { StackModel } from '../model/deployment-model';
 import { SERVICES } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -94,13 +95,16 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     ...(renderNetboxExtraConfig(model)
       ? [`| ${code(FILES.netboxExtraConfig)} | settings netbox-docker ${release.dockerRelease} cannot read from the environment (if present) |`]
       : []),
-    `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
+    `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)}`
+    + `${model.userSecrets.map((s) => `, ${code(s.name)}`).join('')} |`,
     `| ${code(WORKFLOW_FILE)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(DATA_SCRIPT)} | the project and service names: what the backup and restore tasks run |`,
     ...(model.swarm
       ? [`| ${code(STACK_FILE)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(STACK_SCRIPT)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]
       : []),
+    '',
+    ...egressRunbookSection(model),
     ...extraSections.flatMap((section) => ['', ...section]),
     '',
   ];

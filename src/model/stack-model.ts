@@ -1,14 +1,16 @@
 import { DEFAULTS } from './defaults';
 import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
-import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
+import { EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveApps } from '../apps/apps-resolve';
+import { resolveEgress } from '../egress/egress-resolve';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolveIdp } from '../pomerium/idp-provider';
 import { resolveDeclaredPolicy, resolvePomerium } from '../pomerium/pomerium-resolve';
 import { secretSpecsFor } from '../secrets/secret-specs';
+import { resolveUserSecrets } from '../secrets/user-secrets';
 import { buildSwarmModel } from '../swarm/swarm-model';
 import { resolveTraefik } from '../traefik/traefik-resolve';
 
@@ -41,6 +43,9 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
   };
   const { apps, routes: appRoutes } = resolveApps(p, options, routerBase, basePolicy, warnings);
   checkNamesApart(p, hosts, apps, traefik.network);
+  const { egress, impliedSecrets } = resolveEgress(p, options, apps.map((a) => a.name), warnings);
+  const userSecrets = resolveUserSecrets(p, options, impliedSecrets, [SERVICES.netbox, SERVICES.worker,
+    ...(netbox.release.housekeeping ? [SERVICES.housekeeping] : []), ...apps.map((a) => a.name)]);
   if (options.dangerouslyAllowNetboxBypassingPomerium) {
     warnings.push('dangerouslyAllowNetboxBypassingPomerium is set: the isolation checks are off. NetBox logs in whoever the '
       + 'identity header names, so anyone who reaches it without passing Pomerium can become any user. Remove the option '
@@ -59,6 +64,8 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     routes: [netboxRoute, ...appRoutes],
     apps,
     secrets: secretSpecsFor(netbox.release),
+    egress,
+    userSecrets,
     swarm: options.swarm ?? false,
     swarmSettings,
     composeOverrides: options.composeOverrides ?? {},
@@ -104,7 +111,8 @@ function checkNamesApart(p: DeclarationProblems, hosts: Hosts, apps: readonly Ap
     ...apps.map((a, i) => [`apps[${i}].name`, a.name] as const)], 'name', 'Rename the app; the generated services already use this name.');
   // The proxy network must not be one of the internal networks, or NetBox would sit on it.
   checkUnique(p, [[`(internal network ${NETBOX_NETWORK})`, NETBOX_NETWORK],
-    ...apps.map((a, i) => [`(internal network of apps[${i}])`, a.network] as const), ['traefikNetwork', traefikNetwork]], 'name',
+    ...apps.map((a, i) => [`(internal network of apps[${i}])`, a.network] as const), [`(egress network ${EGRESS_NETWORK})`, EGRESS_NETWORK],
+    ['traefikNetwork', traefikNetwork]], 'name',
   'Name the external network Traefik watches; the generated internal networks must stay separate from it.');
 }
 
