@@ -1,7 +1,7 @@
 import { Testing } from 'projen';
 import { refusal, SEED } from './util';
 import {
-  Criteria, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
+  Criteria, EmailSecurity, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
 } from '../src';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 
@@ -64,6 +64,36 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
   }),
   'google with domains only': () => new NetboxPomeriumProject({
     ...SEED, idpProvider: IdpProvider.GOOGLE, idpProviderUrl: undefined, allowedGroups: undefined, allowedEmails: undefined,
+  }),
+  'isolated': () => new NetboxPomeriumProject({ ...SEED, isolated: true }),
+  'isolated on netbox-docker 3.0.2 (settings in the mounted file)': () => new NetboxPomeriumProject({ ...SEED, isolated: true, netboxVersion: 'v4.1-3.0.2' }),
+  'email through the flags\' shorthands, time zone': () => new NetboxPomeriumProject({
+    ...SEED, emailServer: 'smtp.example.org', emailFrom: 'netbox@example.org', emailUsername: 'netbox', timeZone: 'Europe/Berlin',
+  }),
+  'email struct, TLS, no user': () => new NetboxPomeriumProject({
+    ...SEED, email: { server: 'smtp.example.org', port: 465, security: EmailSecurity.TLS, fromAddress: 'netbox@example.org', timeoutSeconds: 30 },
+  }),
+  'proxy with credentials, for Pomerium too, private IdP CA': () => new NetboxPomeriumProject({
+    ...SEED,
+    outboundProxy: 'http://proxy.example.org:3128',
+    outboundProxyCredentials: true,
+    outboundProxyForPomerium: true,
+    idpCertificateAuthorityFile: 'pomerium/idp-ca.pem',
+    apps: [GRAFANA],
+  }),
+  'userSecrets': () => new NetboxPomeriumProject({
+    ...SEED,
+    apps: [GRAFANA],
+    userSecrets: [{ name: 'DIODE_CLIENT_SECRET', description: 'Client secret of the Diode plugin' }, { name: 'GF_DATABASE_PASSWORD', services: ['grafana'] }],
+  }),
+  'userSecrets and email with swarm, plain proxy': () => new NetboxPomeriumProject({
+    ...SEED,
+    swarm: true,
+    outboundProxy: 'http://proxy.example.org:3128',
+    emailServer: 'smtp.example.org',
+    emailFrom: 'netbox@example.org',
+    emailUsername: 'netbox',
+    userSecrets: [{ name: 'DIODE_CLIENT_SECRET' }],
   }),
 };
 for (const release of NETBOX_RELEASES) {
@@ -160,6 +190,13 @@ describe('golden refusals', () => {
     'policy matcher on the wrong criterion': { policy: Policy.allow(Criteria.matching('email' as any, Matcher.has('x'))) },
     'bad CIDR and method': { policy: Policy.allow(Criteria.or(Criteria.sourceIp('10.0.0.0/33'), Criteria.httpMethod('FETCH'))) },
     'short unknown release next to allowPostgresUpgrade': { allowPostgresUpgrade: true, netboxVersion: 'v9' },
+    'egress: isolated with a proxy, a secret in netboxEnvironment, a bad time zone': {
+      isolated: true, outboundProxy: 'http://user:secret@proxy.example.org:3128', netboxEnvironment: { PLUGIN_API_TOKEN: 'x' }, timeZone: 'Berlin',
+    },
+    'email and user secrets': {
+      emailServer: 'smtp example.org', emailUsername: 'netbox', userSecrets: [{ name: 'EMAIL_PASSWORD' }, { name: 'x', services: ['redis'] }],
+    },
+    'override that puts Postgres on the egress network': { composeOverrides: { 'services.postgres.networks': ['netbox', 'netbox-egress'] } },
   };
   test.each(Object.keys(REFUSED))('%s', (name) => {
     const message = refusal(REFUSED[name]);

@@ -126,6 +126,11 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
       'publishes Pomerium around Traefik, without TLS and without the router that strips identity headers', pomerium.ports,
       'Let Traefik reach Pomerium over the proxy network; remove the port.');
   }
+  if (pomerium && model.egress.network && networksOf(pomerium).includes(model.egress.network)) {
+    p.add(overridePath(`services.${SERVICES.pomerium}.networks`), `joins the egress network "${model.egress.network}", which only `
+      + `${model.egress.members.join(' and ')} may join; Pomerium reaches the IdP over Traefik's network. ${HEADER_SPOOFING_RISK}`,
+    networksOf(pomerium), EGRESS_OPT_OUT);
+  }
   if (pomerium) checkHeaderStripping(p, model, pomerium);
 }
 

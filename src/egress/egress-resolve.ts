@@ -95,7 +95,7 @@ function resolveProxy(p: DeclarationProblems, options: NetboxPomeriumProjectOpti
     return undefined;
   }
   if (isolated) {
-    p.add('outboundProxy', 'cannot be reached by an isolated NetBox (isolated: true leaves it no network out of Docker)', url,
+    p.add('outboundProxy', 'cannot be reached by an isolated NetBox (isolated: true leaves it no network out of Docker)', withoutCredentials(url),
       'Remove outboundProxy, or drop isolated.');
   }
   checkProxyUrl(p, url);
@@ -118,6 +118,11 @@ function resolveProxy(p: DeclarationProblems, options: NetboxPomeriumProjectOpti
   return { url, credentialsSecret: credentials ? PROXY_SECRET : undefined, noProxy, forPomerium };
 }
 
+/** A URL as it may be shown in a message: credentials replaced. */
+function withoutCredentials(value: string): string {
+  return String(value).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1<credentials>@');
+}
+
 function checkProxyUrl(p: DeclarationProblems, value: string): void {
   let url: URL | undefined;
   try {
@@ -127,13 +132,12 @@ function checkProxyUrl(p: DeclarationProblems, value: string): void {
   }
   const fix = 'Use "http://<host>:<port>" (or https), e.g. "http://proxy.example.org:3128".';
   if (!url || !['http:', 'https:'].includes(url.protocol) || /\s/.test(value)) {
-    p.add('outboundProxy', 'is not an http(s) URL', value, fix);
+    p.add('outboundProxy', 'is not an http(s) URL', withoutCredentials(value), fix);
     return;
   }
   if (url.username !== '' || url.password !== '') {
     // Never echo the credentials back.
-    p.add('outboundProxy', 'contains credentials, which would be committed in .projenrc.ts and env/netbox.env',
-      `${url.protocol}//<credentials>@${url.host}`,
+    p.add('outboundProxy', 'contains credentials, which would be committed in .projenrc.ts and env/netbox.env', withoutCredentials(value),
       `Declare "${url.protocol}//${url.host}" and set outboundProxyCredentials: true; the full URL then goes into .env as ${PROXY_SECRET}.`);
     return;
   }
