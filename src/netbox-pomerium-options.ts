@@ -308,8 +308,10 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
   readonly outboundProxyForPomerium?: boolean;
 
   /**
-   * A PEM file (path relative to the deployment) with the private CA that signed the IdP's
-   * certificate; mounted into Pomerium as `certificate_authority_file` (it adds to the system's trust store).
+   * A PEM file (path relative to the deployment) with the private CA that signed the IdP's certificate, for Pomerium.
+   *
+   * Mounted into Pomerium as `certificate_authority_file`, which adds to the system's trust store.
+   * Commit the file: a CA certificate is not a secret.
    * @default - the system's trust store only
    */
   readonly idpCertificateAuthorityFile?: string;
