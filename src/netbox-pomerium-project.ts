@@ -86,7 +86,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     addDataTasks(this, () => this.model);
     this.makeLean();
     new GeneratedMarkdownFile(this, 'README.md', () => renderRunbook(this.model, this.plan.swarmStack ? [swarmRunbookSection(this.model, this.plan.swarmStack)] : []));
-    new YamlFile(this, WORKFLOW_FILE, { obj: renderDriftWorkflow() });
+    new YamlFile(this, WORKFLOW_FILE, { obj: () => renderDriftWorkflow(this.model.userSecrets.map((s) => s.name)) });
     if (stack.swarm) {
       new YamlFile(this, STACK_FILE, { obj: () => this.plan.swarmStack });
       addSwarmTasks(this, () => this.model, () => this.plan.compose);

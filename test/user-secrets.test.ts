@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -97,6 +98,21 @@ describe('.env with user secrets on disk', () => {
     expect(empty.output).toMatch(/DIODE_CLIENT_SECRET/);
     writeFileSync(path.join(dir, '.env'), `${s.dotenv.replace("DIODE_CLIENT_SECRET=''", "DIODE_CLIENT_SECRET='v'")}IDP_CLIENT_SECRET='x'\n`);
     expect(dockerComposeV2(dir)).toEqual({ status: 0, output: '' });
+  });
+});
+
+describe('the deployment\'s CI workflow', () => {
+  test('fills the empty user-secret placeholders of its throw-away .env, so Compose accepts the stack there', () => {
+    const s = synth({ userSecrets: [DIODE], emailServer: 'smtp.example.org', emailFrom: 'nb@example.org', emailUsername: 'nb' });
+    const workflow = parse(s.files['.github/workflows/deployment.yml']);
+    const step = workflow.jobs.check.steps.find((st: any) => st.name === 'Compose accepts the stack');
+    const dir = writeTree({ ...s.files, '.env': s.dotenv });
+    const script = String(step.run).replace('npx projen config', 'docker compose -f compose.yaml config -q');
+    const r = spawnSync('sh', ['-ec', script], { cwd: dir, encoding: 'utf-8' });
+    expect({ status: r.status, output: `${r.stdout}${r.stderr}` }).toEqual({ status: 0, output: '' });
+    // Without the step's edits Compose refuses (the test is not vacuous).
+    const untouched = writeTree({ ...s.files, '.env': `${s.dotenv}IDP_CLIENT_SECRET='x'\n` });
+    expect(dockerComposeV2(untouched).status).not.toBe(0);
   });
 });
 

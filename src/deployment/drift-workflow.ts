@@ -6,7 +6,7 @@ export const WORKFLOW_FILE = '.github/workflows/deployment.yml';
  * A GitHub Actions workflow for the deployment repository: the generated files must match
  * `.projenrc.ts` (anti-tamper), and Compose must accept the result.
  */
-export function renderDriftWorkflow(nodeVersion = '20'): Record<string, unknown> {
+export function renderDriftWorkflow(userSecretNames: readonly string[] = [], nodeVersion = '20'): Record<string, unknown> {
   return {
     name: 'deployment',
     on: { push: {}, pull_request: {} },
@@ -25,7 +25,10 @@ export function renderDriftWorkflow(nodeVersion = '20'): Record<string, unknown>
           {
             // CI has no real client secret; `npx projen` above created the others in a throw-away .env.
             name: 'Compose accepts the stack',
-            run: `echo "${SECRET_NAMES.idpClientSecret}='placeholder-for-ci'" >> .env\nnpx projen config`,
+            // The secrets the user supplies are empty placeholders there, which Compose refuses: fill them.
+            run: [`echo "${SECRET_NAMES.idpClientSecret}='placeholder-for-ci'" >> .env`,
+              ...userSecretNames.map((name) => `sed -i "s/^${name}=''$/${name}='placeholder-for-ci'/" .env`),
+              'npx projen config'].join('\n'),
           },
         ],
       },

@@ -41,13 +41,13 @@ export interface EgressResolution {
 /**
  * How NetBox reaches outside: by default its web service and worker join an egress network of
  * their own; `isolated` keeps them air-gapped. Also the proxy, Pomerium's IdP CA, e-mail and the
- * time zone. `appNames` complete NO_PROXY.
+ * time zone. `serviceNames` (every service of the stack, apps included) make NO_PROXY.
  */
-export function resolveEgress(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, appNames: readonly string[],
+export function resolveEgress(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, serviceNames: readonly string[],
   warnings: string[]): EgressResolution {
   const isolated = options.isolated ?? false;
   const impliedSecrets: UserSecretModel[] = [];
-  const proxy = resolveProxy(p, options, appNames, isolated, impliedSecrets);
+  const proxy = resolveProxy(p, options, serviceNames, isolated, impliedSecrets);
   const email = resolveEmail(p, options, impliedSecrets);
   if (isolated && email) {
     warnings.push(`isolated is set: NetBox has no network that leaves Docker, so it cannot reach the SMTP server ${email.server} `
@@ -84,7 +84,7 @@ export function resolveEgress(p: DeclarationProblems, options: NetboxPomeriumPro
   };
 }
 
-function resolveProxy(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, appNames: readonly string[], isolated: boolean,
+function resolveProxy(p: DeclarationProblems, options: NetboxPomeriumProjectOptions, serviceNames: readonly string[], isolated: boolean,
   impliedSecrets: UserSecretModel[]): ProxyModel | undefined {
   const url = options.outboundProxy;
   const credentials = options.outboundProxyCredentials ?? false;
@@ -114,7 +114,7 @@ function resolveProxy(p: DeclarationProblems, options: NetboxPomeriumProjectOpti
     });
   }
   // Every name a service of the stack is reached by, so internal traffic never goes to the proxy.
-  const noProxy = [...Object.values(SERVICES), ...appNames, 'localhost', '127.0.0.1'];
+  const noProxy = [...serviceNames, 'localhost', '127.0.0.1'];
   return { url, credentialsSecret: credentials ? PROXY_SECRET : undefined, noProxy, forPomerium };
 }
 

@@ -2,6 +2,9 @@ import { DEFAULTS } from './defaults';
 import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
 import { EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
+
+/** Postgres and both Redis services: no user secret reaches them. */
+const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveApps } from '../apps/apps-resolve';
 import { resolveEgress } from '../egress/egress-resolve';
@@ -43,9 +46,11 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
   };
   const { apps, routes: appRoutes } = resolveApps(p, options, routerBase, basePolicy, warnings);
   checkNamesApart(p, hosts, apps, traefik.network);
-  const { egress, impliedSecrets } = resolveEgress(p, options, apps.map((a) => a.name), warnings);
-  const userSecrets = resolveUserSecrets(p, options, impliedSecrets, [SERVICES.netbox, SERVICES.worker,
-    ...(netbox.release.housekeeping ? [SERVICES.housekeeping] : []), ...apps.map((a) => a.name)]);
+  const serviceNames = [...Object.values(SERVICES).filter((s) => s !== SERVICES.housekeeping || netbox.release.housekeeping),
+    ...apps.map((a) => a.name)];
+  const { egress, impliedSecrets } = resolveEgress(p, options, serviceNames, warnings);
+  const userSecrets = resolveUserSecrets(p, options, impliedSecrets,
+    serviceNames.filter((s) => s !== SERVICES.pomerium && !DATA_SERVICES.includes(s)));
   if (options.dangerouslyAllowNetboxBypassingPomerium) {
     warnings.push('dangerouslyAllowNetboxBypassingPomerium is set: the isolation checks are off. NetBox logs in whoever the '
       + 'identity header names, so anyone who reaches it without passing Pomerium can become any user. Remove the option '
