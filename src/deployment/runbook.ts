@@ -90,7 +90,7 @@ export function renderRunbook(model: StackModel, extraSections: readonly string[
     '|---|---|',
     `| ${code(FILES.compose)} | every option: services, networks, volumes, healthchecks, Traefik labels on pomerium |`,
     `| ${code(FILES.pomeriumConfig)} | domain, idp*, allowed*/policy, apps: Pomerium's settings and routes |`,
-    `| ${code(FILES.netboxEnv)} | domain, superusers/groups, netboxVersion, netboxEnvironment: NetBox settings (no secrets) |`,
+    `| ${code(FILES.netboxEnv)} | domain, superusers/groups, netboxVersion, isolated, outboundProxy, email, timeZone, netboxEnvironment: NetBox settings (no secrets) |`,
     `| ${code(FILES.postgresEnv)} | the database and role name |`,
     ...(renderNetboxExtraConfig(model)
       ? [`| ${code(FILES.netboxExtraConfig)} | settings netbox-docker ${release.dockerRelease} cannot read from the environment (if present) |`]
