@@ -62,7 +62,8 @@ function proxyNotes(model: StackModel): string[] {
       : `Outbound HTTP(S) goes through the proxy ${code(proxy.url)} (${code('HTTP_PROXY')}, ${code('HTTPS_PROXY')}).`,
     `${code('NO_PROXY')} keeps the stack's own services direct: ${code(proxy.noProxy.join(','))}.`);
     lines.push(proxy.forPomerium
-      ? 'Pomerium gets the same proxy variables for its calls to the IdP (`outboundProxyForPomerium`).'
+      ? 'Pomerium gets the same proxy variables (`outboundProxyForPomerium`): its own HTTP clients (IdP discovery, token exchange)'
+        + ' honour them; Envoy\'s connections to the routes\' upstreams do not (pomerium#3875), and those stay inside Docker anyway.'
       : 'Pomerium reaches the IdP directly from Traefik\'s network; where every outbound connection must use the proxy, set `outboundProxyForPomerium: true`.');
   } else {
     lines.push('NetBox connects directly; where outbound HTTP must go through a proxy, set `outboundProxy` (and `outboundProxyCredentials`'
