@@ -1,3 +1,4 @@
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { javascript, SampleReadme, typescript, YamlFile } from 'projen';
 import { CommentedTextFile, envLines, GeneratedMarkdownFile } from './compose/generated-files';
@@ -7,6 +8,7 @@ import { addComposeTasks, composeCommand } from './deployment/deployment-tasks';
 import { renderDriftWorkflow, WORKFLOW_FILE } from './deployment/drift-workflow';
 import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
+import { egressDiskWarnings } from './egress/egress-resolve';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { netboxSettings, renderNetboxExtraConfig } from './netbox/netbox-settings';
@@ -128,7 +130,9 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     checkPostgresUpgrade(p, previousPostgresLayout(path.join(this.outdir, FILES.compose)), postgresLayoutOf(this.plan.compose)!,
       this.model.allowPostgresUpgrade, this.model.projectName);
     p.throwIfAny();
-    for (const warning of this.model.warnings) this.logger.warn(warning);
+    for (const warning of [...this.model.warnings, ...egressDiskWarnings(this.model.egress, (f) => existsSync(path.join(this.outdir, f)))]) {
+      this.logger.warn(warning);
+    }
   }
 
   private addAppEnvFile(name: string): void {

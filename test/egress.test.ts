@@ -1,8 +1,11 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { effectiveEgressSettings, egressFromEnvironment } from './netbox-docker-config';
 import { dockerComposeV2, writeTree } from './real-validators';
 import { esc, parseEnv, refusal, SEED, synth } from './util';
-import { EmailSecurity } from '../src';
+import { EmailSecurity, NetboxPomeriumProject } from '../src';
 import { checkTimeZone } from '../src/egress/egress-resolve';
 import { DeclarationProblems } from '../src/model/problems';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
@@ -225,5 +228,26 @@ describe('the tests\' model of netbox-docker (not vacuous)', () => {
     expect(egressFromEnvironment('2.8.0', {}).HTTP_PROXIES).toBeUndefined();
     expect(egressFromEnvironment('3.0.2', {}).ISOLATED_DEPLOYMENT).toBeUndefined();
     expect(parseEnv('A=1\n')).toEqual({ A: '1' });
+  });
+});
+
+describe('the IdP CA file on disk', () => {
+  test('a missing file is a warning at synthesis, naming the option; once there, no warning', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nbp-ca-'));
+    const warningsOf = () => {
+      const project = new NetboxPomeriumProject({ ...SEED, outdir: dir, idpCertificateAuthorityFile: 'pomerium/idp-ca.pem' });
+      const warnings: string[] = [];
+      const spy = jest.spyOn(project.logger, 'warn').mockImplementation((...text: any[]) => { warnings.push(text.join(' ')); });
+      try {
+        project.synth();
+      } finally {
+        spy.mockRestore();
+      }
+      return warnings.filter((w) => w.startsWith('idpCertificateAuthorityFile:'));
+    };
+    expect(warningsOf()).toEqual([expect.stringContaining('pomerium/idp-ca.pem is not in the deployment yet')]);
+    mkdirSync(path.join(dir, 'pomerium'), { recursive: true });
+    writeFileSync(path.join(dir, 'pomerium/idp-ca.pem'), '-----BEGIN CERTIFICATE-----\n');
+    expect(warningsOf()).toEqual([]);
   });
 });

@@ -227,3 +227,10 @@ export function checkTimeZone(p: DeclarationProblems, path: string, value: strin
   p.add(path, 'is not an IANA time zone name', value, 'Use a name such as "Europe/Berlin", "America/New_York" or "UTC".');
   return false;
 }
+
+/** What can only be judged on disk: the IdP CA file must be in the deployment before Pomerium starts. */
+export function egressDiskWarnings(model: EgressModel, fileExists: (relativePath: string) => boolean): string[] {
+  if (!model.idpCa || fileExists(model.idpCa.file)) return [];
+  return [`idpCertificateAuthorityFile: ${model.idpCa.file} is not in the deployment yet. Put the IdP's CA certificate (PEM) there `
+    + 'and commit it before npx projen up; Docker would otherwise mount an empty directory and Pomerium would not start.'];
+}
