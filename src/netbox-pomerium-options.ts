@@ -33,6 +33,72 @@ export interface ProtectedAppOptions {
   readonly environment?: Record<string, string>;
 }
 
+/** How NetBox's SMTP connection is secured. */
+export enum EmailSecurity {
+  /** Plain connection upgraded with STARTTLS (submission, usually port 587): `EMAIL_USE_TLS`. */
+  STARTTLS = 'STARTTLS',
+  /** TLS from the first byte (SMTPS, usually port 465): `EMAIL_USE_SSL`. */
+  TLS = 'TLS',
+  /** No encryption (a relay on a trusted network only). */
+  NONE = 'NONE',
+}
+
+/**
+ * The SMTP server NetBox sends mail through (password resets are off behind Pomerium; event rules,
+ * reports and plugins send mail).
+ */
+export interface EmailOptions {
+  /**
+   * Host name of the SMTP server.
+   * @default - the `emailServer` option; without either, NetBox sends no mail
+   */
+  readonly server?: string;
+  /**
+   * TCP port of the SMTP server.
+   * @default 587
+   */
+  readonly port?: number;
+  /**
+   * How the connection is secured.
+   * @default EmailSecurity.STARTTLS
+   */
+  readonly security?: EmailSecurity;
+  /**
+   * SMTP user name. With one, `EMAIL_PASSWORD` becomes a secret you put into the git-ignored `.env`.
+   * @default - no authentication
+   */
+  readonly username?: string;
+  /**
+   * Sender address of NetBox's mail.
+   * @default - the `emailFrom` option (required with a server)
+   */
+  readonly fromAddress?: string;
+  /**
+   * Seconds NetBox waits for the SMTP server.
+   * @default 10
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * A secret you supply (an SMTP password, a plugin's API key): declared by name, its value lives only
+ * in the git-ignored `.env`.
+ */
+export interface UserSecret {
+  /** Environment variable name, in `.env` and in the containers that get it (upper case, e.g. `DIODE_CLIENT_SECRET`). */
+  readonly name: string;
+  /**
+   * The services that get it as an environment variable (compose) or a Swarm secret (stack).
+   * @default - NetBox's web service and its worker ("netbox", "netbox-worker")
+   */
+  readonly services?: string[];
+  /**
+   * What it is and where to get it; written above its placeholder in `.env`.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
 /**
  * The Traefik release that reads the Swarm stack's labels; it decides the name of the network label.
  */
@@ -347,6 +413,87 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default - none
    */
   readonly netboxEnvironment?: Record<string, string>;
+
+  /**
+   * Keep NetBox air-gapped: no egress network, and NetBox is told so (`ISOLATED_DEPLOYMENT`, census
+   * reporting off, no release check) where the release knows these settings.
+   * @default false
+   */
+  readonly isolated?: boolean;
+
+  /**
+   * HTTP(S) proxy NetBox and its worker send outbound requests through (webhooks, Git/S3 data
+   * sources, plugins): `HTTP_PROXY`/`HTTPS_PROXY`, with `NO_PROXY` covering every service of the
+   * stack. Without credentials; see `outboundProxyCredentials`.
+   * @default - no proxy: NetBox connects directly through its egress network
+   */
+  readonly outboundProxy?: string;
+
+  /**
+   * The proxy needs credentials: the full URL (`http://user:password@host:port`) is then a secret,
+   * `OUTBOUND_PROXY_URL` in the git-ignored `.env`, and `outboundProxy` documents host and port.
+   * @default false
+   */
+  readonly outboundProxyCredentials?: boolean;
+
+  /**
+   * Pomerium sends its own outbound requests (to the IdP) through `outboundProxy` too, for networks
+   * where every outbound connection must use the proxy.
+   * @default false
+   */
+  readonly outboundProxyForPomerium?: boolean;
+
+  /**
+   * A PEM file (path relative to the deployment) with the private CA that signed the IdP's certificate, for Pomerium.
+   *
+   * Mounted into Pomerium as `certificate_authority_file`, which adds to the system's trust store.
+   * Commit the file: a CA certificate is not a secret.
+   * @default - the system's trust store only
+   */
+  readonly idpCertificateAuthorityFile?: string;
+
+  /**
+   * The SMTP server NetBox sends mail through.
+   * @default - no mail, unless `emailServer` is set
+   */
+  readonly email?: EmailOptions;
+
+  /**
+   * Shorthand for `email.server` (the `--email-server` flag).
+   * @default - `email.server`
+   */
+  readonly emailServer?: string;
+
+  /**
+   * Shorthand for `email.fromAddress` (the `--email-from` flag).
+   * @default - `email.fromAddress`
+   */
+  readonly emailFrom?: string;
+
+  /**
+   * Shorthand for `email.username` (the `--email-username` flag).
+   * @default - `email.username`
+   */
+  readonly emailUsername?: string;
+
+  /**
+   * Shorthand for `email.port` (the `--email-port` flag).
+   * @default - `email.port`
+   */
+  readonly emailPort?: number;
+
+  /**
+   * Secrets you supply, each a placeholder in the git-ignored `.env` that reaches only the services
+   * named. Compose refuses to start while one is empty.
+   * @default - none (EMAIL_PASSWORD and OUTBOUND_PROXY_URL are added for you when needed)
+   */
+  readonly userSecrets?: UserSecret[];
+
+  /**
+   * NetBox's time zone (`TIME_ZONE`), an IANA name such as "Europe/Berlin".
+   * @default "UTC"
+   */
+  readonly timeZone?: string;
 
   /**
    * More web applications behind the same Pomerium.

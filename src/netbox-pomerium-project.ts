@@ -11,6 +11,7 @@ import { checkedProjenrcRunner } from './deployment/projenrc-runner';
 import { renderRunbook } from './deployment/runbook';
 import { addDoctor } from './doctor/doctor-component';
 import { renderDoctorFacts } from './doctor/doctor-facts';
+import { egressDiskWarnings } from './egress/egress-resolve';
 import { addUserTasks } from './identity/identity-tasks';
 import { DEFAULTS } from './model/defaults';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
@@ -77,7 +78,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     const stack = plan.model;
 
     this.gitignore.exclude(`/${BACKUP_DIR}/`);
-    new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack));
+    new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack),
+      () => this.model.userSecrets);
 
     // Each target's files and tasks (compose.yaml and its files; stack.yaml with swarm on).
     this.planFiles = new PlanFiles(this, () => this.plan);
@@ -89,7 +91,7 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       { idpProviderUrl: DEFAULTS.placeholderIdpUrl, idpClientId: DEFAULTS.placeholderClientId }));
     this.makeLean();
     new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.plan.compose, this.planFiles.runbookSections()));
-    new YamlFile(this, FILES.workflow, { obj: renderDriftWorkflow() });
+    new YamlFile(this, FILES.workflow, { obj: () => renderDriftWorkflow(this.model.userSecrets.map((s) => s.name)) });
   }
 
   private get model() {
@@ -136,7 +138,9 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
       }
     }
     p.throwIfAny();
-    for (const warning of this.model.warnings) this.logger.warn(warning);
+    for (const warning of [...this.model.warnings, ...egressDiskWarnings(this.model.egress, (f) => existsSync(path.join(this.outdir, f)))]) {
+      this.logger.warn(warning);
+    }
   }
 }
 

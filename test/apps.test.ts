@@ -77,7 +77,7 @@ describe('two more apps behind the same Pomerium', () => {
       expect({ name, joins: svc.networks.includes('grafana-internal') }).toEqual({ name, joins: false });
     }
     // NetBox is not on an app's network, and an app not on NetBox's.
-    expect(services.netbox.networks).toEqual(['netbox']);
+    expect(services.netbox.networks).toEqual(['netbox', 'netbox-egress']);
   });
 
   test('the apps publish no port and carry no Traefik label', () => {

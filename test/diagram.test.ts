@@ -33,7 +33,7 @@ describe('the runbook opens with a diagram of the deployment', () => {
       expect(diagram).toMatch(new RegExp(`^ +${nodeId('svc', service)}[[(]"${service}<br/>${s.compose.services[service].image.replace(/[.]/g, '\\.')}"`, 'm'));
     }
     for (const network of Object.keys(s.compose.networks)) {
-      expect(diagram).toMatch(new RegExp(`^ +subgraph ${nodeId('net', network)}\\["network ${network} \\((external|internal)\\)"\\]$`, 'm'));
+      expect(diagram).toMatch(new RegExp(`^ +subgraph ${nodeId('net', network)}\\["network ${network} \\((external|internal|bridge)\\)"\\]$`, 'm'));
     }
     for (const volume of Object.keys(s.compose.volumes)) {
       expect(diagram).toContain(`${nodeId('vol', volume)}[("volume ${volume}")]`);

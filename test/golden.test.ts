@@ -1,7 +1,7 @@
 import { Testing } from 'projen';
 import { refusal, SEED } from './util';
 import {
-  ApiAccess, Criteria, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
+  ApiAccess, Criteria, EmailSecurity, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
 } from '../src';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 
@@ -121,6 +121,36 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
   'break glass options, swarm, superuser groups only': () => new NetboxPomeriumProject({
     ...SEED, swarm: true, breakGlass: { port: 9443, minutes: 15 }, superuserGroups: ['62f8f72a-3e06-11ec-9bbc-0242ac130002'],
   }),
+  'isolated': () => new NetboxPomeriumProject({ ...SEED, isolated: true }),
+  'isolated on netbox-docker 3.0.2 (settings in the mounted file)': () => new NetboxPomeriumProject({ ...SEED, isolated: true, netboxVersion: 'v4.1-3.0.2' }),
+  'email through the flags\' shorthands, time zone': () => new NetboxPomeriumProject({
+    ...SEED, emailServer: 'smtp.example.org', emailFrom: 'netbox@example.org', emailUsername: 'netbox', timeZone: 'Europe/Berlin',
+  }),
+  'email struct, TLS, no user': () => new NetboxPomeriumProject({
+    ...SEED, email: { server: 'smtp.example.org', port: 465, security: EmailSecurity.TLS, fromAddress: 'netbox@example.org', timeoutSeconds: 30 },
+  }),
+  'proxy with credentials, for Pomerium too, private IdP CA': () => new NetboxPomeriumProject({
+    ...SEED,
+    outboundProxy: 'http://proxy.example.org:3128',
+    outboundProxyCredentials: true,
+    outboundProxyForPomerium: true,
+    idpCertificateAuthorityFile: 'pomerium/idp-ca.pem',
+    apps: [GRAFANA],
+  }),
+  'userSecrets': () => new NetboxPomeriumProject({
+    ...SEED,
+    apps: [GRAFANA],
+    userSecrets: [{ name: 'DIODE_CLIENT_SECRET', description: 'Client secret of the Diode plugin' }, { name: 'GF_DATABASE_PASSWORD', services: ['grafana'] }],
+  }),
+  'userSecrets and email with swarm, plain proxy': () => new NetboxPomeriumProject({
+    ...SEED,
+    swarm: true,
+    outboundProxy: 'http://proxy.example.org:3128',
+    emailServer: 'smtp.example.org',
+    emailFrom: 'netbox@example.org',
+    emailUsername: 'netbox',
+    userSecrets: [{ name: 'DIODE_CLIENT_SECRET' }],
+  }),
 };
 for (const release of NETBOX_RELEASES) {
   MATRIX[`${release.tag} with superusers and groups`] = () => new NetboxPomeriumProject({
@@ -232,6 +262,13 @@ describe('golden refusals', () => {
       apiAccess: ApiAccess.TOKEN,
       apiSourceRanges: ['10.0.0.0/33'],
     },
+    'egress: isolated with a proxy, a secret in netboxEnvironment, a bad time zone': {
+      isolated: true, outboundProxy: 'http://user:secret@proxy.example.org:3128', netboxEnvironment: { PLUGIN_API_TOKEN: 'x' }, timeZone: 'Berlin',
+    },
+    'email and user secrets': {
+      emailServer: 'smtp example.org', emailUsername: 'netbox', userSecrets: [{ name: 'EMAIL_PASSWORD' }, { name: 'x', services: ['redis'] }],
+    },
+    'override that puts Postgres on the egress network': { composeOverrides: { 'services.postgres.networks': ['netbox', 'netbox-egress'] } },
   };
   test.each(Object.keys(REFUSED))('%s', (name) => {
     const message = refusal(REFUSED[name]);

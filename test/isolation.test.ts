@@ -25,11 +25,16 @@ describe('isolation by construction', () => {
     for (const name of backends) {
       const svc = services[name];
       expect({ name, ports: svc.ports, labels: svc.labels, networkMode: svc.network_mode }).toEqual({ name });
-      expect(svc.networks).toHaveLength(1);
       expect(svc.networks).not.toContain('traefik-proxy');
       expect({ name, network: s.compose.networks[svc.networks[0]] }).toEqual({ name, network: { internal: true } });
+      // Only NetBox's web service and worker have a second network: the egress network, which nothing else joins.
+      const egress = name === SERVICES.netbox || name === SERVICES.worker;
+      expect({ name, rest: svc.networks.slice(1) }).toEqual({ name, rest: egress ? ['netbox-egress'] : [] });
     }
     expect(s.compose.networks.netbox).toEqual({ internal: true });
+    expect(s.compose.networks['netbox-egress']).toEqual({ internal: false });
+    const onEgress = Object.entries<any>(services).filter(([, svc]) => (svc.networks ?? []).includes('netbox-egress')).map(([n]) => n);
+    expect(onEgress.sort()).toEqual([SERVICES.netbox, SERVICES.worker].sort());
     // Pomerium is the only bridge: on the proxy network and every internal one, no published port.
     expect(services.pomerium.networks.sort()).toEqual(['traefik-proxy', ...new Set(backends.map((b) => services[b].networks[0]))].sort());
     expect(services.pomerium.ports).toBeUndefined();
@@ -76,6 +81,22 @@ describe('a declaration or override that would expose NetBox around Pomerium is 
     ['a router without the header-stripping middleware', { 'services.pomerium.labels.traefik\\.http\\.routers\\.netbox\\.middlewares': null },
       'composeOverrides["services.pomerium.labels"]', /leaves Traefik router "netbox" passing client-sent identity headers \(X-Pomerium-Claim-Email, X-Pomerium-Claim-Given-Name, X-Pomerium-Claim-Family-Name\)/],
     ['a published app port', { 'services.grafana.ports': ['3000:3000'] }, 'composeOverrides["services.grafana.ports"]', /publishes a port/],
+    ['Postgres on the egress network', { 'services.postgres.networks': ['netbox', 'netbox-egress'] }, 'composeOverrides["services.postgres.networks"]',
+      /joins the egress network "netbox-egress", which only netbox and netbox-worker may join: .*a data service would reach outside/],
+    ['Redis on the egress network', { 'services.redis.networks': ['netbox', 'netbox-egress'] }, 'composeOverrides["services.redis.networks"]',
+      /joins the egress network "netbox-egress", which only netbox and netbox-worker may join/],
+    ['the Redis cache on the egress network', { 'services.redis-cache.networks': ['netbox-egress', 'netbox'] },
+      'composeOverrides["services.redis-cache.networks"]', /joins the egress network "netbox-egress"/],
+    ['another service joining the egress network', { 'services.socks': { image: 'serjs/go-socks5-proxy:v0.0.3', networks: ['netbox-egress'] } },
+      'composeOverrides["services.socks.networks"]', /joins the egress network "netbox-egress", which only netbox and netbox-worker may join/],
+    ['an app joining the egress network', { 'services.grafana.networks': ['grafana-internal', 'netbox-egress'] },
+      'composeOverrides["services.grafana.networks"]', /joins the egress network "netbox-egress"/],
+    ['Pomerium joining the egress network', { 'services.pomerium.networks': ['traefik-proxy', 'netbox', 'grafana-internal', 'netbox-egress'] },
+      'composeOverrides["services.pomerium.networks"]', /joins the egress network "netbox-egress"/],
+    ['the egress network renamed to the Traefik network', { 'networks.netbox-egress.name': 'traefik-proxy' },
+      'composeOverrides["networks.netbox-egress.name"]', /makes the egress network the Traefik network/],
+    ['an external egress network', { 'networks.netbox-egress.external': true }, 'composeOverrides["networks.netbox-egress.external"]',
+      /replaces the egress network by one Compose does not control/],
   ];
 
   test.each(CASES)('%s', (_name, composeOverrides, path, what) => {
@@ -103,6 +124,7 @@ describe('a declaration or override that would expose NetBox around Pomerium is 
   test('the declaration-level ways in are refused too: the proxy network named like NetBox\'s, an app named like NetBox', () => {
     expect(refusal({ traefikNetwork: 'netbox' })).toMatch(/^ {2}- traefikNetwork: repeats the name of \(internal network netbox\)/m);
     expect(refusal({ apps: [{ ...APP, name: 'netbox' }] })).toMatch(/^ {2}- apps\[0\]\.name: repeats the name of \(service netbox\)/m);
+    expect(refusal({ traefikNetwork: 'netbox-egress' })).toMatch(/^ {2}- traefikNetwork: repeats the name of \(egress network netbox-egress\)/m);
   });
 
   test('a published Pomerium port is refused (it would skip Traefik\'s TLS and header stripping)', () => {

@@ -114,3 +114,60 @@ export function readSecret(secretName: string, envName: string, environment: Rec
   if (file !== undefined) return file.split('\n')[0].trim();
   return environment[envName];
 }
+
+/** netbox-docker's release as [major, minor, patch]. */
+function releaseOf(dockerRelease: string): [number, number, number] {
+  const [a, b, c] = dockerRelease.split('.').map(Number);
+  return [a, b ?? 0, c ?? 0];
+}
+const atLeast = (dockerRelease: string, major: number, minor: number, patch = 0) => {
+  const [a, b, c] = releaseOf(dockerRelease);
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+};
+
+/**
+ * The outbound settings netbox-docker's configuration.py builds from the environment and
+ * /run/secrets (operations-facts §2.2), as read in its released files:
+ * - `EMAIL` (every release; PORT default 25, TIMEOUT 10, USE_SSL/USE_TLS `'true'` case-insensitive,
+ *   PASSWORD from /run/secrets/email_password first, then EMAIL_PASSWORD) and `TIME_ZONE` (default UTC):
+ *   1.4.1, 2.8.0, 3.0.2 and later.
+ * - `HTTP_PROXIES` from HTTP_PROXY/HTTPS_PROXY: from 3.0.2 (2.8.0 has it commented out, 1.4.1 lacks it).
+ * - `CENSUS_REPORTING_ENABLED`, only when the variable is present: from 3.0.2 (netbox-docker#1133).
+ * - `ISOLATED_DEPLOYMENT` (default False): after 3.0.2 (netbox-docker#1377, merged 2025-01).
+ * `secretFiles` maps a name under /run/secrets to its content (the file's first line, stripped).
+ */
+export function egressFromEnvironment(dockerRelease: string, environment: Record<string, string>,
+  secretFiles: Record<string, string> = {}): Record<string, unknown> {
+  const env = (name: string, fallback: string) => environment[name] ?? fallback;
+  const bool = (name: string, fallback: string) => env(name, fallback).toLowerCase() === 'true';
+  const secret = (file: string, fallback: string) => (file in secretFiles ? secretFiles[file].split('\n')[0].trim() : fallback);
+  const settings: Record<string, unknown> = {
+    EMAIL: {
+      SERVER: env('EMAIL_SERVER', 'localhost'),
+      PORT: parseInt(env('EMAIL_PORT', '25'), 10),
+      USERNAME: env('EMAIL_USERNAME', ''),
+      PASSWORD: secret('email_password', env('EMAIL_PASSWORD', '')),
+      USE_SSL: bool('EMAIL_USE_SSL', 'False'),
+      USE_TLS: bool('EMAIL_USE_TLS', 'False'),
+      SSL_CERTFILE: env('EMAIL_SSL_CERTFILE', ''),
+      SSL_KEYFILE: env('EMAIL_SSL_KEYFILE', ''),
+      TIMEOUT: parseInt(env('EMAIL_TIMEOUT', '10'), 10),
+      FROM_EMAIL: env('EMAIL_FROM', ''),
+    },
+    TIME_ZONE: env('TIME_ZONE', 'UTC'),
+  };
+  if (atLeast(dockerRelease, 3, 0, 2)) {
+    settings.HTTP_PROXIES = { http: environment.HTTP_PROXY ?? null, https: environment.HTTPS_PROXY ?? null };
+    if ('CENSUS_REPORTING_ENABLED' in environment) settings.CENSUS_REPORTING_ENABLED = bool('CENSUS_REPORTING_ENABLED', 'False');
+  }
+  if (atLeast(dockerRelease, 3, 1)) settings.ISOLATED_DEPLOYMENT = bool('ISOLATED_DEPLOYMENT', 'False');
+  return settings;
+}
+
+/** The outbound settings after the extra configuration files (each file overrides what came before). */
+export function effectiveEgressSettings(dockerRelease: string, environment: Record<string, string>, extraFiles: Record<string, string>,
+  secretFiles: Record<string, string> = {}): Record<string, unknown> {
+  const settings = egressFromEnvironment(dockerRelease, environment, secretFiles);
+  for (const name of Object.keys(extraFiles).sort()) Object.assign(settings, pythonSettings(extraFiles[name]));
+  return settings;
+}

@@ -116,11 +116,14 @@ describe('the seed deployment', () => {
 
     test('NetBox is not on the Traefik network, publishes no port and has no Traefik label', () => {
       for (const name of ['netbox', 'netbox-worker', 'postgres', 'redis', 'redis-cache']) {
-        expect(services[name].networks).toEqual(['netbox']);
+        // NetBox's web service and worker also reach outside through the egress network; the data services do not.
+        expect({ name, networks: services[name].networks })
+          .toEqual({ name, networks: ['netbox-worker', 'netbox'].includes(name) ? ['netbox', 'netbox-egress'] : ['netbox'] });
         expect(services[name].ports).toBeUndefined();
         expect(services[name].labels).toBeUndefined();
       }
       expect(s.compose.networks.netbox).toEqual({ internal: true });
+      expect(s.compose.networks['netbox-egress']).toEqual({ internal: false });
       expect(pomerium.ports).toBeUndefined();
     });
 

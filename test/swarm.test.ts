@@ -88,13 +88,15 @@ describe('the seed deployment with swarm: true', () => {
     }
   });
 
-  test('overlay networks: NetBox\'s internal, the Traefik network external', () => {
+  test('overlay networks: NetBox\'s internal, its egress network, the Traefik network external', () => {
     expect(stack.networks).toEqual({
       'netbox': { driver: 'overlay', internal: true },
+      'netbox-egress': { driver: 'overlay', internal: false },
       'traefik-proxy': { external: true, name: 'traefik-proxy' },
     });
     expect(pomerium.networks).toEqual(['traefik-proxy', 'netbox']);
-    for (const name of ['netbox', 'netbox-worker', ...DATA_SERVICES]) expect(stack.services[name].networks).toEqual(['netbox']);
+    for (const name of ['netbox', 'netbox-worker']) expect(stack.services[name].networks).toEqual(['netbox', 'netbox-egress']);
+    for (const name of DATA_SERVICES) expect(stack.services[name].networks).toEqual(['netbox']);
   });
 
   test('data services and the services with node-local volumes are pinned to the data node; Pomerium is not', () => {

@@ -111,7 +111,8 @@ describe('the users script', () => {
     });
     // The stack's own NetBox is what compose.yaml alone says it is.
     expect(merged.services.netbox.ports).toBeUndefined();
-    expect(Object.keys(merged.services.netbox.networks)).toEqual(['netbox']);
+    expect(Object.keys(merged.services.netbox.networks).sort()).toEqual([...s.compose.services.netbox.networks].sort());
+    expect(Object.keys(bg.networks)).not.toContain('netbox-egress');
   });
 
   test('the break-glass service is the netbox service less its ports, labels and start order', () => {

@@ -3,6 +3,7 @@ import type { DeclarationProblems } from '../model/problems';
 import { checkEnvName, checkEnvValue, checkHost, checkPinnedImage, checkPort, checkServiceName } from '../model/validators';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolvePolicy } from '../pomerium/pomerium-resolve';
+import { checkNotSecret } from '../secrets/user-secrets';
 
 /**
  * The other apps Pomerium protects, each with its own route: the app's own policy, or NetBox's
@@ -21,6 +22,7 @@ export function resolveApps(p: DeclarationProblems, options: NetboxPomeriumProje
     for (const [name, value] of Object.entries(app.environment ?? {})) {
       checkEnvName(p, `${path}.environment.${name}`, name);
       checkEnvValue(p, `${path}.environment.${name}`, value);
+      checkNotSecret(p, `${path}.environment.${name}`, name, JSON.stringify(app.name));
     }
     apps.push({
       name: app.name,

@@ -9,6 +9,10 @@ import { netboxSettings } from '../netbox/netbox-settings';
 export const HEADER_SPOOFING_RISK = 'NetBox logs in whoever the identity header names, so anyone who reaches it without '
   + 'passing Pomerium can send that header and become any user, admins included.';
 const OPT_OUT = 'Remove it, or (only for an isolated test setup) set dangerouslyAllowNetboxBypassingPomerium: true.';
+const EGRESS_OPT_OUT = 'Remove the network from the service; give it its own network to reach what it needs, or set isolated: true '
+  + 'to keep NetBox off the egress network. Only for an isolated test setup: dangerouslyAllowNetboxBypassingPomerium: true.';
+/** Postgres and both Redis services: internal only, they never reach outside. */
+const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 
 const IDENTITY_FIX = 'Remove it: the REMOTE_AUTH_* settings derive from the declaration (superusers, superuserGroups, defaultGroups). '
   + 'Only for an isolated test setup: dangerouslyAllowNetboxBypassingPomerium: true.';
@@ -66,6 +70,12 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
       const definition = declaredNetworks[network];
       if (network === model.traefik.network || definition?.name === model.traefik.network) {
         p.add(at('networks'), `joins the Traefik network "${model.traefik.network}". ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
+      } else if (network === model.egress.network && definition !== undefined) {
+        if (!model.egress.members.includes(name)) {
+          p.add(at('networks'), `joins the egress network "${network}", which only ${model.egress.members.join(' and ')} may join: `
+            + `anything else on it could reach NetBox without passing Pomerium${DATA_SERVICES.includes(name) ? ', and a data service would reach outside' : ''}. `
+            + HEADER_SPOOFING_RISK, networksOf(svc), EGRESS_OPT_OUT);
+        }
       } else if (definition?.internal !== true || definition?.external === true) {
         p.add(at('networks'), `joins the network "${network}", which is not internal. ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
       }
@@ -88,6 +98,17 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
     }
     // An undeclared network (Compose's `default`) and the proxy network are reported on the service that joins them.
     if (definition === undefined || network === model.traefik.network) continue;
+    const egress = network === model.egress.network;
+    if (egress && definition.name === model.traefik.network) {
+      p.add(at('name'), `makes the egress network the Traefik network, so Traefik could reach NetBox directly. ${HEADER_SPOOFING_RISK}`,
+        definition.name, OPT_OUT);
+    }
+    if (egress && definition.external !== true) continue;
+    if (egress) {
+      p.add(at('external'), `replaces the egress network by one Compose does not control, which other services may join. ${HEADER_SPOOFING_RISK}`,
+        true, OPT_OUT);
+      continue;
+    }
     if (definition.internal !== true) {
       p.add(at('internal'), `makes the network of services behind Pomerium reachable from outside Docker. ${HEADER_SPOOFING_RISK}`,
         definition.internal, OPT_OUT);
@@ -105,6 +126,11 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
     p.add(overridePath(`services.${SERVICES.pomerium}.ports`),
       'publishes Pomerium around Traefik, without TLS and without the router that strips identity headers', pomerium.ports,
       'Let Traefik reach Pomerium over the proxy network; remove the port.');
+  }
+  if (pomerium && model.egress.network && networksOf(pomerium).includes(model.egress.network)) {
+    p.add(overridePath(`services.${SERVICES.pomerium}.networks`), `joins the egress network "${model.egress.network}", which only `
+      + `${model.egress.members.join(' and ')} may join; Pomerium reaches the IdP over Traefik's network. ${HEADER_SPOOFING_RISK}`,
+    networksOf(pomerium), EGRESS_OPT_OUT);
   }
   if (pomerium) checkHeaderStripping(p, model, pomerium);
 }

@@ -1,8 +1,10 @@
+import { proxyEnvironment } from '../egress/egress-settings';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, netboxDataVolumes, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
 import { SECRET_NAMES } from '../secrets/secret-specs';
+import { userSecretVariables } from '../secrets/user-secrets';
 import { renderTraefikLabels } from '../traefik/traefik-labels';
 
 export type ComposeObject = Record<string, any>;
@@ -13,6 +15,16 @@ export function secretRef(name: string): string {
     ? `paste the IdP client secret into ${SECRETS_FILE}`
     : `run npx projen to create it in ${SECRETS_FILE}`;
   return `\${${name}:?${hint}}`;
+}
+
+/** `${NAME:?...}` for a secret the user supplies: Compose names it when it is still empty. */
+export function userSecretRef(name: string): string {
+  return `\${${name}:?put the value of this secret you supply into ${SECRETS_FILE}}`;
+}
+
+/** The environment entries a service gets from user secrets. */
+function userSecretEnvironment(model: StackModel, service: string): Record<string, string> {
+  return Object.fromEntries(userSecretVariables(model.userSecrets, service).map(([variable, secret]) => [variable, userSecretRef(secret)]));
 }
 
 const RESTART = 'unless-stopped';
@@ -36,6 +48,7 @@ export function renderCompose(model: StackModel): ComposeObject {
       image: app.image,
       restart: RESTART,
       ...(Object.keys(app.environment).length > 0 ? { env_file: [FILES.appEnv(app.name)] } : {}),
+      ...withEnvironment(userSecretEnvironment(model, app.name)),
       networks: [app.network],
     };
   }
@@ -46,6 +59,8 @@ export function renderCompose(model: StackModel): ComposeObject {
     [model.traefik.network]: { external: true, name: model.traefik.network },
   };
   for (const app of model.apps) networks[app.network] = { internal: true };
+  // Not internal, so NetBox reaches outside; no published port and no other member (checks/isolation.ts).
+  if (model.egress.network) networks[model.egress.network] = { internal: false };
 
   const dataVolumes = new Set(netboxDataVolumes(release).map((v) => v.name));
   const roles = (Object.keys(VOLUMES) as Array<keyof typeof VOLUMES>)
@@ -69,6 +84,7 @@ function volumeEntry(model: StackModel, role: keyof typeof VOLUMES): ComposeObje
 }
 
 const mountOf = (v: { name: string; mount: string }) => `${v.name}:${v.mount}`;
+const withEnvironment = (environment: Record<string, string>) => (Object.keys(environment).length > 0 ? { environment } : {});
 
 /** Pomerium: the only service on the Traefik network, and the only one with Traefik labels. */
 function pomeriumService(model: StackModel): ComposeObject {
@@ -79,8 +95,12 @@ function pomeriumService(model: StackModel): ComposeObject {
       COOKIE_SECRET: secretRef(SECRET_NAMES.cookie),
       SHARED_SECRET: secretRef(SECRET_NAMES.shared),
       IDP_CLIENT_SECRET: secretRef(SECRET_NAMES.idpClientSecret),
+      // Where every outbound connection must use the proxy, Pomerium's calls to the IdP too.
+      ...(model.egress.proxy?.forPomerium ? proxyEnvironment(model) : {}),
+      ...userSecretEnvironment(model, SERVICES.pomerium),
     },
-    volumes: [`./${FILES.pomeriumConfig}:${POMERIUM_CONFIG_PATH}:ro`],
+    volumes: [`./${FILES.pomeriumConfig}:${POMERIUM_CONFIG_PATH}:ro`,
+      ...(model.egress.idpCa ? [`./${model.egress.idpCa.file}:${model.egress.idpCa.mount}:ro`] : [])],
     networks: [model.traefik.network, NETBOX_NETWORK, ...model.apps.map((a) => a.network)],
     labels: renderTraefikLabels(model),
     healthcheck: { test: ['CMD', 'pomerium', 'health'], start_period: '30s', interval: '15s', timeout: '5s' },
@@ -109,9 +129,16 @@ function netboxServices(model: StackModel): ComposeObject {
     volumes: netboxVolumes,
     networks: [NETBOX_NETWORK],
   };
+  // The web service and the worker reach outside (webhooks, mail, data sources) unless isolated;
+  // user secrets reach only the services they name.
+  const own = (service: string) => ({
+    environment: { ...netboxEnvironment, ...userSecretEnvironment(model, service) },
+    ...(model.egress.members.includes(service) ? { networks: [NETBOX_NETWORK, model.egress.network!] } : {}),
+  });
   const services: ComposeObject = {};
   services[SERVICES.netbox] = {
     ...netboxBase,
+    ...own(SERVICES.netbox),
     depends_on: {
       [SERVICES.postgres]: { condition: 'service_healthy' },
       [SERVICES.redis]: { condition: 'service_healthy' },
@@ -129,6 +156,7 @@ function netboxServices(model: StackModel): ComposeObject {
   // container to have migrated the database.
   services[SERVICES.worker] = {
     ...netboxBase,
+    ...own(SERVICES.worker),
     command: ['/opt/netbox/venv/bin/python', '/opt/netbox/netbox/manage.py', 'rqworker'],
     depends_on: { [SERVICES.netbox]: { condition: 'service_healthy' } },
     healthcheck: processHealthcheck('rqworker'),
@@ -136,6 +164,7 @@ function netboxServices(model: StackModel): ComposeObject {
   if (release.housekeeping) {
     services[SERVICES.housekeeping] = {
       ...netboxBase,
+      ...own(SERVICES.housekeeping),
       command: ['/opt/netbox/housekeeping.sh'],
       depends_on: { [SERVICES.netbox]: { condition: 'service_healthy' } },
       healthcheck: processHealthcheck('housekeeping'),

@@ -7,7 +7,7 @@ const CI_NODE_VERSION = '24';
  * A GitHub Actions workflow for the deployment repository: the generated files must match
  * `.projenrc.ts` (anti-tamper), and Compose must accept the result.
  */
-export function renderDriftWorkflow(): Record<string, unknown> {
+export function renderDriftWorkflow(userSecretNames: readonly string[] = []): Record<string, unknown> {
   return {
     name: 'deployment',
     on: { push: {}, pull_request: {} },
@@ -26,7 +26,10 @@ export function renderDriftWorkflow(): Record<string, unknown> {
           {
             // CI has no real client secret; `npx projen` above created the others in a throw-away .env.
             name: 'Compose accepts the stack',
-            run: `echo "${SECRET_NAMES.idpClientSecret}='placeholder-for-ci'" >> .env\nnpx projen config`,
+            // The secrets the user supplies are empty placeholders there, which Compose refuses: fill them.
+            run: [`echo "${SECRET_NAMES.idpClientSecret}='placeholder-for-ci'" >> .env`,
+              ...userSecretNames.map((name) => `sed -i "s/^${name}=''$/${name}='placeholder-for-ci'/" .env`),
+              'npx projen config'].join('\n'),
           },
         ],
       },

@@ -4,6 +4,7 @@ import { backupRunbookSection } from '../backup/backup-runbook';
 import type { ComposeObject } from '../compose/render-compose';
 import { stackDiagramSection } from '../diagram/stack-diagram';
 import { DOCTOR_TASK } from '../doctor/doctor-component';
+import { egressRunbookSection } from '../egress/egress-runbook';
 import { identityRunbookSections } from '../identity/identity-runbook';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, SERVICES } from '../model/stack-names';
@@ -38,6 +39,8 @@ export function renderRunbook(model: StackModel, compose: ComposeObject, extraSe
     ...dayToDay(model),
     ...fileTable(model),
     ...backupRunbookSection(model),
+    '',
+    ...egressRunbookSection(model),
     ...extraSections.flatMap((section) => ['', ...section]),
     '',
   ];
@@ -129,12 +132,13 @@ function fileTable(model: StackModel): string[] {
     '|---|---|',
     `| ${code(FILES.compose)} | every option: services, networks, volumes, healthchecks, Traefik labels on pomerium |`,
     `| ${code(FILES.pomeriumConfig)} | domain, idp*, allowed*/policy, apps: Pomerium's settings and routes |`,
-    `| ${code(FILES.netboxEnv)} | domain, superusers/groups, netboxVersion, netboxEnvironment: NetBox settings (no secrets) |`,
+    `| ${code(FILES.netboxEnv)} | domain, superusers/groups, netboxVersion, isolated, outboundProxy, email, timeZone, netboxEnvironment: NetBox settings (no secrets) |`,
     `| ${code(FILES.postgresEnv)} | the database and role name |`,
     ...(renderNetboxExtraConfig(model)
       ? [`| ${code(FILES.netboxExtraConfig)} | settings netbox-docker ${release.dockerRelease} cannot read from the environment (if present) |`]
       : []),
-    `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)} |`,
+    `| ${code(FILES.secrets)} | generated once, git-ignored: ${model.secrets.map((s) => code(s.envName)).join(', ')}, and your ${code(SECRET_NAMES.idpClientSecret)}`
+    + `${model.userSecrets.map((s) => `, ${code(s.name)}`).join('')} |`,
     `| ${code(FILES.workflow)} | checks that the generated files match .projenrc.ts and that Compose accepts them |`,
     `| ${code(FILES.dataScript)} | the project, services, volume table and backups option: what the backup, restore and verify-backup tasks run |`,
     ...(model.backups.scheduled ? [`| ${code('systemd/')} | backups: the service and timer that run the backup on the host |`] : []),

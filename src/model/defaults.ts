@@ -15,4 +15,6 @@ export const DEFAULTS = {
   groupsClaim: 'groups',
   firstNameClaim: 'given_name',
   lastNameClaim: 'family_name',
+  emailPort: 587,
+  emailTimeoutSeconds: 10,
 } as const;

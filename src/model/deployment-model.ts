@@ -85,6 +85,49 @@ export interface KubernetesModel {
   readonly sharedSessions: boolean;
 }
 
+/** How NetBox reaches outside the stack (or, isolated, that it cannot). */
+export interface EgressModel {
+  readonly isolated: boolean;
+  /** The egress network NetBox's web service and worker join; undefined when isolated. */
+  readonly network?: string;
+  /** Services on the egress network. */
+  readonly members: readonly string[];
+  readonly proxy?: ProxyModel;
+  /** Pomerium's `certificate_authority_file`: the deployment-relative file and where it is mounted. */
+  readonly idpCa?: { readonly file: string; readonly mount: string };
+  readonly email?: EmailModel;
+  readonly timeZone?: string;
+}
+
+export interface ProxyModel {
+  /** The declared proxy URL (no credentials). */
+  readonly url: string;
+  /** The user secret holding the URL with credentials; then HTTP(S)_PROXY come from `.env`. */
+  readonly credentialsSecret?: string;
+  readonly noProxy: readonly string[];
+  readonly forPomerium: boolean;
+}
+
+export interface EmailModel {
+  readonly server: string;
+  readonly port: number;
+  readonly useTls: boolean;
+  readonly useSsl: boolean;
+  readonly username?: string;
+  readonly fromAddress: string;
+  readonly timeoutSeconds: number;
+}
+
+/** A secret the user supplies in `.env`; the variables it sets in each service it reaches. */
+export interface UserSecretModel {
+  /** Name in `.env`. */
+  readonly name: string;
+  /** Container environment variables it fills (usually just `name`). */
+  readonly variables: readonly string[];
+  readonly services: readonly string[];
+  readonly description: string;
+}
+
 /** The whole deployment as plain, validated data. Every generated file is rendered from it. */
 export interface StackModel {
   readonly projectName: string;
@@ -107,6 +150,9 @@ export interface StackModel {
   readonly routes: readonly RouteModel[];
   readonly apps: readonly AppModel[];
   readonly secrets: readonly SecretSpec[];
+  readonly egress: EgressModel;
+  /** Secrets the user supplies (declared ones, EMAIL_PASSWORD, the proxy URL with credentials). */
+  readonly userSecrets: readonly UserSecretModel[];
   readonly swarm: boolean;
   /** How the Swarm stack runs (validated even while `swarm` is off). */
   readonly swarmSettings: SwarmModel;

@@ -1,12 +1,16 @@
 import { DEFAULTS } from './defaults';
 import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
-import { NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
+import { EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
+
+/** Postgres and both Redis services: no user secret reaches them. */
+const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveAdoption } from '../adopt/adoption-model';
 import { resolveApiAccess } from '../api/api-access';
 import { resolveApps } from '../apps/apps-resolve';
 import { resolveBackups } from '../backup/backup-model';
+import { resolveEgress } from '../egress/egress-resolve';
 import { resolveUserLifecycle } from '../identity/user-lifecycle';
 import { resolveKubernetes } from '../kubernetes/kubernetes-resolve';
 import { DEFAULT_NETBOX_TAG, findNetboxRelease } from '../netbox/netbox-releases';
@@ -15,6 +19,7 @@ import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { resolveIdp } from '../pomerium/idp-provider';
 import { resolveDeclaredPolicy, resolvePomerium } from '../pomerium/pomerium-resolve';
 import { secretSpecsFor } from '../secrets/secret-specs';
+import { resolveUserSecrets } from '../secrets/user-secrets';
 import { buildSwarmModel } from '../swarm/swarm-model';
 import { resolveTraefik } from '../traefik/traefik-resolve';
 
@@ -52,6 +57,11 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
   };
   const { apps, routes: appRoutes } = resolveApps(p, options, routerBase, basePolicy, warnings);
   checkNamesApart(p, hosts, apps, traefik.network);
+  const serviceNames = [...Object.values(SERVICES).filter((s) => s !== SERVICES.housekeeping || netbox.release.housekeeping),
+    ...apps.map((a) => a.name)];
+  const { egress, impliedSecrets } = resolveEgress(p, options, serviceNames, warnings);
+  const userSecrets = resolveUserSecrets(p, options, impliedSecrets,
+    serviceNames.filter((s) => s !== SERVICES.pomerium && !DATA_SERVICES.includes(s)));
   if (options.dangerouslyAllowNetboxBypassingPomerium) {
     warnings.push('dangerouslyAllowNetboxBypassingPomerium is set: the isolation checks are off. NetBox logs in whoever the '
       + 'identity header names, so anyone who reaches it without passing Pomerium can become any user. Remove the option '
@@ -73,6 +83,8 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     routes: [netboxRoute, ...appRoutes],
     apps,
     secrets: secretSpecsFor(netbox.release),
+    egress,
+    userSecrets,
     swarm: options.swarm ?? false,
     swarmSettings,
     kubernetes,
@@ -122,7 +134,8 @@ function checkNamesApart(p: DeclarationProblems, hosts: Hosts, apps: readonly Ap
     ...apps.map((a, i) => [`apps[${i}].name`, a.name] as const)], 'name', 'Rename the app; the generated services already use this name.');
   // The proxy network must not be one of the internal networks, or NetBox would sit on it.
   checkUnique(p, [[`(internal network ${NETBOX_NETWORK})`, NETBOX_NETWORK],
-    ...apps.map((a, i) => [`(internal network of apps[${i}])`, a.network] as const), ['traefikNetwork', traefikNetwork]], 'name',
+    ...apps.map((a, i) => [`(internal network of apps[${i}])`, a.network] as const), [`(egress network ${EGRESS_NETWORK})`, EGRESS_NETWORK],
+    ['traefikNetwork', traefikNetwork]], 'name',
   'Name the external network Traefik watches; the generated internal networks must stay separate from it.');
 }
 

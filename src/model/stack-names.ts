@@ -60,6 +60,11 @@ export const VERIFY_STATUS_FILE = `${BACKUP_DIR}/last-verify.status`;
 export const NETBOX_PORT = 8080;
 /** The network NetBox and its data services share; internal, so nothing outside Docker reaches it. */
 export const NETBOX_NETWORK = 'netbox';
+/**
+ * The network that lets NetBox's web service and worker reach outside (webhooks, mail, data
+ * sources): not internal, no published ports, no other member.
+ */
+export const EGRESS_NETWORK = 'netbox-egress';
 /** The NetBox database and role name. */
 export const NETBOX_DB = 'netbox';
 

@@ -47,6 +47,12 @@ export interface NetboxRelease {
   readonly reportsAndScriptsVolumes: boolean;
   /** Whether configuration.py adds `localhost` to ALLOWED_HOSTS for the healthcheck (netbox-docker >= 2.5.0). */
   readonly allowedHostsAddsLocalhost: boolean;
+  /** Whether configuration.py reads `CENSUS_REPORTING_ENABLED` from the environment (netbox-docker #1133, in 3.0.2). */
+  readonly censusEnv: boolean;
+  /** Whether configuration.py reads `ISOLATED_DEPLOYMENT` from the environment (netbox-docker #1377, 2025-01, after 3.0.2). */
+  readonly isolatedDeploymentEnv: boolean;
+  /** Whether configuration.py maps `HTTP_PROXY`/`HTTPS_PROXY` to `HTTP_PROXIES` (3.0.2; 2.8.0 only has it commented out). */
+  readonly httpProxiesEnv: boolean;
 }
 
 const REDIS_BINARIES = { redisServer: 'redis-server', redisCli: 'redis-cli' };
@@ -72,6 +78,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: false,
     allowedHostsAddsLocalhost: false,
+    censusEnv: false,
+    isolatedDeploymentEnv: false,
+    httpProxiesEnv: false,
   },
   {
     tag: 'v3.7-2.8.0',
@@ -89,6 +98,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
     allowedHostsAddsLocalhost: true,
+    censusEnv: false,
+    isolatedDeploymentEnv: false,
+    httpProxiesEnv: false,
   },
   {
     tag: 'v4.1-3.0.2',
@@ -106,6 +118,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
     allowedHostsAddsLocalhost: true,
+    censusEnv: true,
+    isolatedDeploymentEnv: false,
+    httpProxiesEnv: true,
   },
   {
     tag: 'v4.4-3.4.1',
@@ -124,6 +139,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
     allowedHostsAddsLocalhost: true,
+    censusEnv: true,
+    isolatedDeploymentEnv: true,
+    httpProxiesEnv: true,
   },
   {
     tag: 'v4.5-4.0.0',
@@ -141,6 +159,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: false,
     reportsAndScriptsVolumes: true,
     allowedHostsAddsLocalhost: true,
+    censusEnv: true,
+    isolatedDeploymentEnv: true,
+    httpProxiesEnv: true,
   },
   {
     tag: 'v4.6-5.0.2',
@@ -158,6 +179,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: true,
     reportsAndScriptsVolumes: true,
     allowedHostsAddsLocalhost: true,
+    censusEnv: true,
+    isolatedDeploymentEnv: true,
+    httpProxiesEnv: true,
   },
   {
     tag: 'v4.7-5.1.1',
@@ -175,6 +199,9 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     logoutRedirectEnv: true,
     reportsAndScriptsVolumes: true,
     allowedHostsAddsLocalhost: true,
+    censusEnv: true,
+    isolatedDeploymentEnv: true,
+    httpProxiesEnv: true,
   },
 ];
 
@@ -213,6 +240,10 @@ export interface NetboxFeatures {
   readonly logoutRedirect: boolean;
   /** CSRF_TRUSTED_ORIGINS takes origins with a scheme (Django 4, NetBox 3.2); before, bare hosts. */
   readonly csrfOriginsWithScheme: boolean;
+  /** CENSUS_REPORTING_ENABLED (3.4.9, netbox#12337; netbox-docker#999). */
+  readonly census: boolean;
+  /** ISOLATED_DEPLOYMENT (4.1.0, netbox#17051). */
+  readonly isolatedDeployment: boolean;
 }
 
 export function netboxFeatures(release: NetboxRelease): NetboxFeatures {
@@ -223,6 +254,8 @@ export function netboxFeatures(release: NetboxRelease): NetboxFeatures {
     autoCreateGroups: netboxAtLeast(release, 3, 5, 2),
     logoutRedirect: netboxAtLeast(release, 3, 3, 10),
     csrfOriginsWithScheme: netboxAtLeast(release, 3, 2),
+    census: netboxAtLeast(release, 3, 4, 9),
+    isolatedDeployment: netboxAtLeast(release, 4, 1),
   };
 }
 

@@ -7,6 +7,7 @@ import type { DeclarationProblems } from '../model/problems';
 import { checkEmail, checkEnvName, checkEnvValue, checkToken } from '../model/validators';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { idpGroupWarnings, IdpSettings } from '../pomerium/idp-provider';
+import { checkNotSecret } from '../secrets/user-secrets';
 
 /**
  * The NetBox release, its admins and groups, and the identity headers it reads. With an unknown
@@ -55,6 +56,7 @@ export function resolveNetbox(p: DeclarationProblems, options: NetboxPomeriumPro
   for (const [name, value] of Object.entries(extraEnvironment)) {
     checkEnvName(p, `netboxEnvironment.${name}`, name);
     checkEnvValue(p, `netboxEnvironment.${name}`, value);
+    checkNotSecret(p, `netboxEnvironment.${name}`, name, '"netbox", "netbox-worker"');
   }
   const netbox: NetboxModel = {
     release: adoptedRelease(release ?? findNetboxRelease(DEFAULT_NETBOX_TAG)!, adoption),

@@ -1,5 +1,6 @@
 import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
 import { apiNetboxSettings } from '../api/api-netbox-settings';
+import { egressSettings, proxyEnvironment } from '../egress/egress-settings';
 import type { StackModel } from '../model/deployment-model';
 import { NETBOX_DB, NETBOX_EXTRA_CONFIG_NAME, SERVICES, VOLUMES } from '../model/stack-names';
 
@@ -65,6 +66,7 @@ export function netboxSettings(model: StackModel): { env: Record<string, string>
   // NetBox's own logout would be undone by the next request's header: end the Pomerium session.
   if (features.logoutRedirect) add('LOGOUT_REDIRECT_URL', model.netbox.logoutRedirectUrl, release.logoutRedirectEnv);
   for (const [name, value] of apiNetboxSettings(model.api, release)) add(name, value, true);
+  for (const setting of egressSettings(model)) add(setting.name, setting.value, setting.fromEnv);
 
   const env: Record<string, string> = {
     DB_HOST: SERVICES.postgres,
@@ -83,6 +85,7 @@ export function netboxSettings(model: StackModel): { env: Record<string, string>
     WEBHOOKS_ENABLED: 'true',
     GRAPHQL_ENABLED: 'true',
     ...(release.housekeeping ? { HOUSEKEEPING_INTERVAL: '86400' } : {}),
+    ...proxyEnvironment(model),
   };
   const python: Record<string, string> = {};
   for (const s of settings) {

@@ -27,6 +27,8 @@ export function renderPomeriumConfig(model: StackModel, upstreamHost: (service: 
     idp_provider: model.idp.provider,
     ...(model.idp.providerUrl ? { idp_provider_url: model.idp.providerUrl } : {}),
     idp_client_id: model.idp.clientId,
+    // A private CA for the IdP's certificate; it adds to the system's trust store.
+    ...(model.egress.idpCa ? { certificate_authority_file: model.egress.idpCa.mount } : {}),
     jwt_claims_headers: invert(model.identity.claimHeaders),
     ...renderApiPomeriumSettings(model),
     // Pomerium matches file-configured routes in order: the token paths come before NetBox's catch-all.

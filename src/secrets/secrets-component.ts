@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Component, Project } from 'projen';
 import { SecretSpec } from './secret-specs';
 import { ensureSecrets, SecretsFileFormat } from './secrets-dotenv';
+import type { UserSecretModel } from '../model/deployment-model';
 
 /** Keeps the git-ignored secrets file complete at every synthesis (never rewriting a value). */
 export class SecretsDotEnvFile extends Component {
@@ -12,6 +13,7 @@ export class SecretsDotEnvFile extends Component {
     private readonly specs: () => readonly SecretSpec[],
     private readonly callbackUrl: () => string,
     composeCommand: string,
+    private readonly userSecrets: () => readonly UserSecretModel[] = () => [],
   ) {
     super(project);
     project.gitignore.exclude(`/${fileName}`);
@@ -23,12 +25,18 @@ export class SecretsDotEnvFile extends Component {
   }
 
   public synthesize(): void {
-    const result = ensureSecrets(path.join(this.project.outdir, this.fileName), this.specs());
+    const userSecrets = this.userSecrets();
+    const result = ensureSecrets(path.join(this.project.outdir, this.fileName), this.specs(), userSecrets);
     if (result.created.length > 0) this.project.logger.info(`Created secrets in ${this.fileName}: ${result.created.join(', ')}`);
     if (result.clientSecretMissing) {
       this.project.logger.warn(`IDP_CLIENT_SECRET is not set: paste the client secret value into ${this.fileName} `
         + `(IDP_CLIENT_SECRET='...'). Register ${this.callbackUrl()} as the redirect URI of your IdP app; `
         + 'docker compose refuses to start until the secret is there.');
+    }
+    for (const name of result.emptyUserSecrets) {
+      const secret = userSecrets.find((s) => s.name === name)!;
+      this.project.logger.warn(`${name} is empty: put its value into ${this.fileName} (${secret.description || 'a secret you supply'}); `
+        + 'docker compose refuses to start until it is there.');
     }
   }
 }
@@ -51,7 +59,7 @@ export class WriteOnceSecretsFile extends Component {
   public synthesize(): void {
     const file = path.join(this.project.outdir, this.filePath);
     mkdirSync(path.dirname(file), { recursive: true });
-    const result = ensureSecrets(file, this.specs(), this.format);
+    const result = ensureSecrets(file, this.specs(), [], this.format);
     if (result.created.length > 0) this.project.logger.info(`Created secrets in ${this.filePath}: ${result.created.join(', ')}`);
     if (result.clientSecretMissing) {
       this.project.logger.warn(`IDP_CLIENT_SECRET is not set in ${this.filePath}: paste the client secret value into it (IDP_CLIENT_SECRET=...).`);

@@ -1,5 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'fs';
 import { generateSecret, SECRET_NAMES, SecretSpec } from './secret-specs';
+import { userSecretPlaceholders } from './user-secrets';
+import type { UserSecretModel } from '../model/deployment-model';
 
 /**
  * The git-ignored `.env` next to compose.yaml: Compose reads it for `${VAR}` interpolation.
@@ -45,6 +47,8 @@ export interface EnsureSecretsResult {
   readonly created: string[];
   /** Whether the IdP client secret is still missing or empty. */
   readonly clientSecretMissing: boolean;
+  /** User secrets still empty (their placeholder not filled in). */
+  readonly emptyUserSecrets: string[];
 }
 
 /** How a secrets file is written: its header, one secret's line, the line that asks for the IdP client secret. */
@@ -72,23 +76,32 @@ export const KUSTOMIZE_ENV_FORMAT: SecretsFileFormat = {
 };
 
 /** Creates missing secrets in `filePath` (mode 0600) and leaves existing lines alone. */
-export function ensureSecrets(filePath: string, specs: readonly SecretSpec[], format: SecretsFileFormat = DOTENV_FORMAT): EnsureSecretsResult {
+export function ensureSecrets(filePath: string, specs: readonly SecretSpec[], userSecrets: readonly UserSecretModel[] = [],
+  format: SecretsFileFormat = DOTENV_FORMAT): EnsureSecretsResult {
   const existing = existsSync(filePath) ? readFileSync(filePath, 'utf-8') : undefined;
   const entries = parseDotEnv(existing ?? '');
   const names = new Set(entries.map((e) => e.name));
   const missing = specs.filter((s) => !names.has(s.envName));
+  // A user secret gets its placeholder once; from then on its line is the user's.
+  const placeholders = userSecretPlaceholders(userSecrets, names);
 
   let content = existing;
   if (content === undefined) {
-    content = [...format.header, '', ...missing.map((s) => format.line(s.envName, generateSecret(s))), '', format.clientSecretPlaceholder, ''].join('\n');
-  } else if (missing.length > 0) {
-    content = content.replace(/\n*$/, '\n') + missing.map((s) => format.line(s.envName, generateSecret(s))).join('\n') + '\n';
+    content = [...format.header, '', ...missing.map((s) => format.line(s.envName, generateSecret(s))), '', format.clientSecretPlaceholder, '',
+      ...(placeholders.length > 0 ? [...placeholders, ''] : [])].join('\n');
+  } else if (missing.length > 0 || placeholders.length > 0) {
+    content = content.replace(/\n*$/, '\n') + [...missing.map((s) => format.line(s.envName, generateSecret(s))), ...placeholders].join('\n') + '\n';
   }
   if (content !== existing) writeFileSync(filePath, content, { mode: 0o600 });
   chmodSync(filePath, 0o600);
 
   const clientSecret = entries.find((e) => e.name === SECRET_NAMES.idpClientSecret);
-  return { created: missing.map((s) => s.envName), clientSecretMissing: !clientSecret || clientSecret.value.trim() === '' };
+  const values = new Map(parseDotEnv(content).map((e) => [e.name, e.value]));
+  return {
+    created: missing.map((s) => s.envName),
+    clientSecretMissing: !clientSecret || clientSecret.value.trim() === '',
+    emptyUserSecrets: userSecrets.filter((s) => (values.get(s.name) ?? '').trim() === '').map((s) => s.name),
+  };
 }
 
 /** Replaces the value of one secret, keeping every other byte of the file. */

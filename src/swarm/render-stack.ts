@@ -83,6 +83,7 @@ const NETBOX_DOCKER_SECRET_FILES: Readonly<Record<string, string>> = {
   REDIS_CACHE_PASSWORD: 'redis_cache_password',
   SECRET_KEY: 'secret_key',
   API_TOKEN_PEPPER_1: 'api_token_pepper_1',
+  EMAIL_PASSWORD: 'email_password',
 };
 /**
  * Variables whose `<VAR>_FILE` twin the image reads: Pomerium (cookie_secret_file,
@@ -95,11 +96,14 @@ function fileVariables(service: string): readonly string[] {
   return [];
 }
 
-function fileDelivery(service: string, svc: any, variable: string): FileDelivery | undefined {
+function fileDelivery(service: string, svc: any, variable: string, userSecret: boolean): FileDelivery | undefined {
   if ([SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping].includes(service as any)) {
     const target = NETBOX_DOCKER_SECRET_FILES[variable];
-    return target ? { kind: 'native', target } : undefined;
+    if (target) return { kind: 'native', target };
+    // A secret the user supplies: its reader (a plugin's configuration, say) reads <VAR>_FILE.
+    return userSecret ? { kind: 'file-variable' } : undefined;
   }
+  if (userSecret) return { kind: 'file-variable' };
   if (fileVariables(service).includes(variable)) return { kind: 'file-variable' };
   const shellCommand = Array.isArray(svc.command) && svc.command[0] === 'sh' && svc.command[1] === '-c';
   if (shellCommand && String(svc.command[2]).includes(`$$${variable}`)) return { kind: 'shell' };
@@ -202,7 +206,7 @@ function deliverSecrets(context: StackContext, name: string, out: ComposeObject)
     const envName = SECRET_REF.exec(String(value))?.[1];
     if (!envName) continue;
     const secret = context.secrets.find((s) => s.envName === envName)!;
-    const delivery = fileDelivery(name, out, variable);
+    const delivery = fileDelivery(name, out, variable, context.model.userSecrets.some((u) => u.name === envName && u.variables.includes(variable)));
     if (!delivery) {
       context.p.add(`composeOverrides (services.${name}.environment.${variable})`,
         'passes a secret from .env that the Swarm stack cannot deliver: the service has no known way to read it from a file',
