@@ -147,10 +147,14 @@ describe.each(Object.entries(DECLARATIONS))('kubernetes manifests (%s)', (_name,
     const traefik = k.find('NetworkPolicy', 'allow-traefik-to-pomerium').spec.ingress[0];
     expect(traefik.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('traefik');
     expect(traefik.ports).toEqual([{ protocol: 'TCP', port: k.find('Service', 'pomerium').spec.ports[0].port }]);
-    // NetBox reaches nothing outside the namespace but DNS, as on Compose's internal network.
-    const netboxEgress = policies.filter((np) => selects(np.spec.podSelector, netbox.labels) && np.spec.policyTypes.includes('Egress'))
-      .flatMap((np) => (np.spec.egress ?? []).flatMap((r: any) => r.to));
-    expect(netboxEgress.filter((peer: any) => peer.ipBlock)).toEqual([]);
+    // NetBox reaches DNS and, as on Compose's egress network, any address outside; Postgres and Redis reach nothing outside.
+    const egressOf = (labels: Record<string, string>) => policies.filter((np) => selects(np.spec.podSelector, labels)
+      && np.spec.policyTypes.includes('Egress')).flatMap((np) => (np.spec.egress ?? []).flatMap((r: any) => r.to));
+    const netboxEgress = egressOf(netbox.labels);
+    expect(netboxEgress.filter((peer: any) => peer.ipBlock)).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }]);
+    for (const data of pods.filter((p) => ['postgres', 'redis', 'redis-cache'].includes(p.name))) {
+      expect([data.name, egressOf(data.labels).filter((peer: any) => peer.ipBlock)]).toEqual([data.name, []]);
+    }
     expect(netboxEgress.filter((peer: any) => peer.namespaceSelector).map((peer: any) => peer.namespaceSelector.matchLabels))
       .toEqual([{ 'kubernetes.io/metadata.name': 'kube-system' }]);
   });
@@ -160,6 +164,15 @@ describe.each(Object.entries(DECLARATIONS))('kubernetes manifests (%s)', (_name,
     expect(files.sort()).toEqual(Object.keys(k.manifests).sort());
     for (const o of k.objects) if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe(k.kustomization.namespace);
   });
+});
+
+test('isolated: no NetBox pod has a way out of the namespace but DNS', () => {
+  const k = synthK8s({ isolated: true });
+  const policies = k.objects.filter((o) => o.kind === 'NetworkPolicy');
+  expect(policies.map((np) => np.metadata.name).filter((n) => n.endsWith('-to-outside'))).toEqual([]);
+  const outside = policies.filter((np) => np.metadata.name !== 'allow-pomerium-egress')
+    .flatMap((np) => (np.spec.egress ?? []).flatMap((r: any) => r.to)).filter((peer: any) => peer.ipBlock);
+  expect(outside).toEqual([]);
 });
 
 describe('the schema validators fail on broken objects', () => {

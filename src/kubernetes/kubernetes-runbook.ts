@@ -27,7 +27,10 @@ export function kubernetesRunbookSection(model: StackModel, manifests: readonly 
       + `${code(model.traefik.entrypoint)} and the certificate resolver ${code(model.traefik.certResolver)}. Its pods carry ${code(traefikLabels)} `
       + '(`kubernetesOptions.traefikNamespace` and `traefikPodLabels` otherwise); they are the only pods that may reach Pomerium.',
     '2. The cluster\'s network plugin enforces NetworkPolicies (Calico, Cilium, ...); without that the policies are ignored and '
-      + 'NetBox is reachable from any pod.',
+      + 'NetBox is reachable from any pod. '
+      + (model.egress.members.length > 0
+        ? `${model.egress.members.map(code).join(' and ')} may open connections to any address (webhooks, e-mail, data sources), as on Compose's egress network; set \`isolated: true\` to close that.`
+        : 'NetBox is isolated (`isolated: true`): none of its pods may open a connection out of the namespace.'),
     `3. Storage: ${k.storageClass ? `the storage class ${code(k.storageClass)}` : 'the cluster\'s default storage class'} for Postgres and Redis; `
       + (k.readWriteManyStorageClass
         ? `${code(k.readWriteManyStorageClass)} (ReadWriteMany) for NetBox's files.`

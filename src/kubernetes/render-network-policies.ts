@@ -16,9 +16,10 @@ function policy(model: StackModel, name: string, spec: NetworkPolicy['spec']): N
 /**
  * The namespace's network policies: everything is denied, then each allowed connection is named.
  * Traefik (its namespace and pod labels) reaches only Pomerium; only Pomerium reaches NetBox's
- * port and the apps; NetBox's pods reach Postgres and Redis; every pod may resolve names. NetBox
- * has no way out of the namespace, like on Compose's internal network; Pomerium reaches the IdP
- * over HTTPS.
+ * port and the apps; NetBox's pods reach Postgres and Redis; every pod may resolve names; Pomerium
+ * reaches the IdP over HTTPS. The egress members of the model (NetBox web and worker, as on
+ * Compose's egress network) may reach any address outside; with `isolated` nothing of NetBox's
+ * leaves the namespace, like on Compose's internal network.
  */
 export function renderNetworkPolicies(model: StackModel): K8sManifest[] {
   const k = model.kubernetes;
@@ -72,6 +73,12 @@ export function renderNetworkPolicies(model: StackModel): K8sManifest[] {
         { to: [pods(SERVICES.redis), pods(SERVICES.redisCache)], ports: [tcp(REDIS_PORT)] },
       ],
     }),
+    ...model.egress.members.map((member) => policy(model, `allow-${member}-to-outside`, {
+      podSelector: { matchLabels: selectorLabels(member) },
+      policyTypes: ['Egress'],
+      // Webhooks, e-mail, Git and S3 data sources, the release check: any port, like the Compose network.
+      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }] }],
+    })),
     dataFromNetbox(SERVICES.postgres, POSTGRES_PORT, k.sharedSessions ? [pods(SERVICES.pomerium)] : []),
     dataFromNetbox(SERVICES.redis, REDIS_PORT),
     dataFromNetbox(SERVICES.redisCache, REDIS_PORT),
