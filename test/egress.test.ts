@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { effectiveEgressSettings, egressFromEnvironment } from './netbox-docker-config';
 import { dockerComposeV2, writeTree } from './real-validators';
-import { esc, parseEnv, refusal, SEED, synth } from './util';
+import { esc, parseEnv, refusal, SEED, synth, withoutPostSynthesis } from './util';
 import { EmailSecurity, NetboxPomeriumProject } from '../src';
 import { checkTimeZone } from '../src/egress/egress-resolve';
 import { DeclarationProblems } from '../src/model/problems';
@@ -232,6 +232,7 @@ describe('the tests\' model of netbox-docker (not vacuous)', () => {
 });
 
 describe('the IdP CA file on disk', () => {
+  withoutPostSynthesis();
   test('a missing file is a warning at synthesis, naming the option; once there, no warning', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nbp-ca-'));
     const warningsOf = () => {

@@ -8,7 +8,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
 import { envFile, synthK8s } from './kubernetes-util';
-import { esc, fileMode, refusal, SEED, synth, synthProject } from './util';
+import { esc, fileMode, refusal, SEED, synth, synthProject, withoutPostSynthesis } from './util';
 import { NetboxPomeriumProject } from '../src';
 import { K8S_FILES, K8S_SECRET } from '../src/kubernetes/k8s-names';
 import { secretsFileProblem } from '../src/kubernetes/k8s-preflight';
@@ -364,12 +364,7 @@ describe('isolation checks on the manifests', () => {
 
 describe('secrets and the Postgres guard on disk', () => {
   // Synthesize the way `npx projen` does: no post-synthesis install.
-  const saved = process.env.PROJEN_DISABLE_POST;
-  beforeAll(() => { process.env.PROJEN_DISABLE_POST = 'true'; });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST;
-    else process.env.PROJEN_DISABLE_POST = saved;
-  });
+  withoutPostSynthesis();
   const synthInto = (dir: string, overrides: object = {}) =>
     new NetboxPomeriumProject({ ...SEED, kubernetes: true, outdir: dir, ...overrides }).synth();
 
@@ -425,12 +420,7 @@ describe('secrets and the Postgres guard on disk', () => {
 
 describe('kubectl kustomize (real tool)', () => {
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf-8' });
-  const saved = process.env.PROJEN_DISABLE_POST;
-  beforeAll(() => { process.env.PROJEN_DISABLE_POST = 'true'; });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST;
-    else process.env.PROJEN_DISABLE_POST = saved;
-  });
+  withoutPostSynthesis();
   test('renders the directory: the generated Secret and every reference to it get the same hashed name', () => {
     if (kubectl.error || kubectl.status !== 0) {
       // The only skip in this suite: no kubectl on this machine (.ci/install-tools.sh installs Debian's kubernetes-client).

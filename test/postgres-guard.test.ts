@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { SEED, treeHash } from './util';
+import { SEED, treeHash, withoutPostSynthesis } from './util';
 import { NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from '../src/model/postgres-guard';
 import { DeclarationProblems } from '../src/model/problems';
@@ -20,12 +20,7 @@ const old = findNetboxRelease(OLD)!;
 const newest = findNetboxRelease(DEFAULT_NETBOX_TAG)!;
 
 describe('a resynthesis that would orphan the database is refused', () => {
-  const saved = process.env.PROJEN_DISABLE_POST;
-  beforeAll(() => { process.env.PROJEN_DISABLE_POST = 'true'; });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST;
-    else process.env.PROJEN_DISABLE_POST = saved;
-  });
+  withoutPostSynthesis();
 
   test('an older Postgres major and data path: refused with the upgrade steps, nothing written; the opt-in lets it through', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nbp-pg-'));

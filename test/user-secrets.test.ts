@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { dockerComposeV2, dockerStackConfig, writeTree } from './real-validators';
-import { refusal, SEED, synth } from './util';
+import { refusal, SEED, synth, withoutPostSynthesis } from './util';
 import { NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { namesSecret } from '../src/secrets/user-secrets';
 
@@ -64,6 +64,7 @@ describe('userSecrets', () => {
 });
 
 describe('.env with user secrets on disk', () => {
+  withoutPostSynthesis();
   function projectIn(dir: string, overrides: Partial<NetboxPomeriumProjectOptions>) {
     return new NetboxPomeriumProject({ ...SEED, outdir: dir, ...overrides });
   }

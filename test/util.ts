@@ -93,3 +93,16 @@ export function refusal(overrides: Partial<NetboxPomeriumProjectOptions>): strin
 
 /** `s` as a literal inside a regular expression. */
 export const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * For a describe block whose tests synthesize real projects on disk: no post-synthesis step (under
+ * CI=true projen would run `npm ci` in a directory without a lockfile).
+ */
+export function withoutPostSynthesis(): void {
+  const saved = process.env.PROJEN_DISABLE_POST;
+  beforeAll(() => { process.env.PROJEN_DISABLE_POST = 'true'; });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST;
+    else process.env.PROJEN_DISABLE_POST = saved;
+  });
+}
