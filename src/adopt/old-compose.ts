@@ -166,47 +166,9 @@ export function readOldDeployment(options: ReadOldOptions): ReadOldResult {
   const redisCache = byName(netbox.environment.REDIS_CACHE_HOST ?? 'redis-cache');
   const pomerium = services.find((s) => /(^|\/)pomerium\/pomerium(:|@|$)/.test(s.image));
 
-  // Volumes: the Docker name of a compose key, as Compose v2 names it.
-  const topVolumes = typeof compose.volumes === 'object' && compose.volumes !== null ? compose.volumes : {};
-  const dockerName = (key: string): string => {
-    const v = topVolumes[key];
-    if (v && typeof v === 'object' && typeof v.name === 'string') return String(sub(v.name));
-    if (v && typeof v === 'object' && (v.external === true || v.external?.name)) return String(v.external?.name ?? key);
-    return `${projectName}_${key}`;
-  };
-  const volumes: Partial<Record<VolumeRole, string>> = {};
-  const volumeKeys: Partial<Record<VolumeRole, string>> = {};
-  const take = (role: VolumeRole, what: string, found: Mount[]): string | undefined => {
-    const distinct = [...new Map(found.map((m) => [`${m.type}:${m.source}`, m])).values()];
-    if (distinct.length === 0) return undefined;
-    if (distinct.length > 1) {
-      return `the ${what} volume role is ambiguous: ${distinct.map((m) => `${m.source} at ${m.target}`).join(' and ')}; keep one volume per role in the old file, then adopt it`;
-    }
-    const [mount] = distinct;
-    if (mount.type === 'bind') {
-      return `the ${what} is a bind mount (${mount.source}), not a named volume: adopt carries named volumes only; copy the data into a named volume first`;
-    }
-    volumes[role] = dockerName(mount.source);
-    volumeKeys[role] = mount.source;
-    return undefined;
-  };
-
-  const pgMounts = postgres.mounts.filter((m) => m.target === '/var/lib/postgresql' || m.target.startsWith('/var/lib/postgresql/'));
-  const pgProblem = take('postgres', 'Postgres data', pgMounts);
-  if (pgProblem) return refuse(pgProblem);
-  if (!volumes.postgres) return refuse(`the Postgres service ${postgres.name} mounts no volume under /var/lib/postgresql: there is no data to adopt`);
-  const postgresDataPath = pgMounts[0].target;
-
-  for (const [role, defaultTarget] of NETBOX_MOUNTS) {
-    const target = role === 'media' ? (netbox.environment.MEDIA_ROOT ?? defaultTarget).replace(/\/+$/, '') : defaultTarget;
-    const problem = take(role, role, [netbox, ...netboxServices].flatMap((s) => s.mounts.filter((m) => m.target === target)));
-    if (problem) return refuse(problem);
-  }
-  for (const [role, svc, what] of [['redis', redis, 'Redis data'], ['redisCache', redisCache, 'Redis cache data']] as const) {
-    if (!svc) continue;
-    const problem = take(role, what, svc.mounts.filter((m) => m.target === '/data'));
-    if (problem) return refuse(problem);
-  }
+  const found = oldVolumes(compose, projectName, sub, { netbox, netboxServices, postgres, redis, redisCache });
+  if (typeof found === 'string') return refuse(found);
+  const { volumes, volumeKeys, postgresDataPath } = found;
 
   return {
     deployment: {
@@ -297,4 +259,61 @@ function oldServices(options: ReadOldOptions, vars: Record<string, string>, comp
   }
 
   return services;
+}
+
+interface RoleServices {
+  readonly netbox: OldService;
+  readonly netboxServices: readonly OldService[];
+  readonly postgres: OldService;
+  readonly redis?: OldService;
+  readonly redisCache?: OldService;
+}
+
+/** The Docker volume of each role (Postgres data, media, reports, scripts, Redis), or (a string) why one is not adoptable. */
+function oldVolumes(compose: any, projectName: string, sub: Interpolate, roles: RoleServices):
+{ volumes: Partial<Record<VolumeRole, string>>; volumeKeys: Partial<Record<VolumeRole, string>>; postgresDataPath: string } | string {
+  const { netbox, netboxServices, postgres, redis, redisCache } = roles;
+  // Volumes: the Docker name of a compose key, as Compose v2 names it.
+  const topVolumes = typeof compose.volumes === 'object' && compose.volumes !== null ? compose.volumes : {};
+  const dockerName = (key: string): string => {
+    const v = topVolumes[key];
+    if (v && typeof v === 'object' && typeof v.name === 'string') return String(sub(v.name));
+    if (v && typeof v === 'object' && (v.external === true || v.external?.name)) return String(v.external?.name ?? key);
+    return `${projectName}_${key}`;
+  };
+  const volumes: Partial<Record<VolumeRole, string>> = {};
+  const volumeKeys: Partial<Record<VolumeRole, string>> = {};
+  const take = (role: VolumeRole, what: string, found: Mount[]): string | undefined => {
+    const distinct = [...new Map(found.map((m) => [`${m.type}:${m.source}`, m])).values()];
+    if (distinct.length === 0) return undefined;
+    if (distinct.length > 1) {
+      return `the ${what} volume role is ambiguous: ${distinct.map((m) => `${m.source} at ${m.target}`).join(' and ')}; keep one volume per role in the old file, then adopt it`;
+    }
+    const [mount] = distinct;
+    if (mount.type === 'bind') {
+      return `the ${what} is a bind mount (${mount.source}), not a named volume: adopt carries named volumes only; copy the data into a named volume first`;
+    }
+    volumes[role] = dockerName(mount.source);
+    volumeKeys[role] = mount.source;
+    return undefined;
+  };
+
+  const pgMounts = postgres.mounts.filter((m) => m.target === '/var/lib/postgresql' || m.target.startsWith('/var/lib/postgresql/'));
+  const pgProblem = take('postgres', 'Postgres data', pgMounts);
+  if (pgProblem) return pgProblem;
+  if (!volumes.postgres) return `the Postgres service ${postgres.name} mounts no volume under /var/lib/postgresql: there is no data to adopt`;
+  const postgresDataPath = pgMounts[0].target;
+
+  for (const [role, defaultTarget] of NETBOX_MOUNTS) {
+    const target = role === 'media' ? (netbox.environment.MEDIA_ROOT ?? defaultTarget).replace(/\/+$/, '') : defaultTarget;
+    const problem = take(role, role, [netbox, ...netboxServices].flatMap((s) => s.mounts.filter((m) => m.target === target)));
+    if (problem) return problem;
+  }
+  for (const [role, svc, what] of [['redis', redis, 'Redis data'], ['redisCache', redisCache, 'Redis cache data']] as const) {
+    if (!svc) continue;
+    const problem = take(role, what, svc.mounts.filter((m) => m.target === '/data'));
+    if (problem) return problem;
+  }
+
+  return { volumes, volumeKeys, postgresDataPath };
 }

@@ -51,75 +51,8 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
   const declaredNetworks: Record<string, any> = compose.networks ?? {};
   const { names, networks } = protectedClosure(model, services);
 
-  for (const name of names) {
-    const svc = services[name];
-    const at = (key: string) => overridePath(`services.${name}.${key}`);
-    if (svc.ports !== undefined && !(Array.isArray(svc.ports) && svc.ports.length === 0)) {
-      p.add(at('ports'), `publishes a port of a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, svc.ports, OPT_OUT);
-    }
-    if (svc.network_mode !== undefined && svc.network_mode !== 'none') {
-      p.add(at('network_mode'), `takes the service off its internal network. ${HEADER_SPOOFING_RISK}`, svc.network_mode, OPT_OUT);
-    }
-    for (const [key, labels] of [['labels', svc.labels], ['deploy.labels', svc.deploy?.labels]] as const) {
-      const traefik = Object.keys(keyValueMap(labels)).filter((k) => k.toLowerCase().startsWith('traefik.'));
-      if (traefik.length > 0) {
-        p.add(at(key), `lets Traefik route straight to a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, traefik, OPT_OUT);
-      }
-    }
-    for (const network of networksOf(svc)) {
-      const definition = declaredNetworks[network];
-      if (network === model.traefik.network || definition?.name === model.traefik.network) {
-        p.add(at('networks'), `joins the Traefik network "${model.traefik.network}". ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
-      } else if (network === model.egress.network && definition !== undefined) {
-        if (!model.egress.members.includes(name)) {
-          p.add(at('networks'), `joins the egress network "${network}", which only ${model.egress.members.join(' and ')} may join: `
-            + `anything else on it could reach NetBox without passing Pomerium${DATA_SERVICES.includes(name) ? ', and a data service would reach outside' : ''}. `
-            + HEADER_SPOOFING_RISK, networksOf(svc), EGRESS_OPT_OUT);
-        }
-      } else if (definition?.internal !== true || definition?.external === true) {
-        p.add(at('networks'), `joins the network "${network}", which is not internal. ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
-      }
-    }
-    if (netboxServices().includes(name)) {
-      const identity = Object.keys(keyValueMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
-      if (identity.length > 0) {
-        p.add(at('environment'), `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, identity,
-          IDENTITY_FIX);
-      }
-    }
-  }
-
-  for (const network of networks) {
-    const definition = declaredNetworks[network];
-    const at = (key: string) => overridePath(`networks.${network}.${key}`);
-    if (definition === undefined && internalNetworks(model).includes(network)) {
-      p.add(overridePath(`networks.${network}`), `removes the internal network of services behind Pomerium. ${HEADER_SPOOFING_RISK}`,
-        definition, OPT_OUT);
-    }
-    // An undeclared network (Compose's `default`) and the proxy network are reported on the service that joins them.
-    if (definition === undefined || network === model.traefik.network) continue;
-    const egress = network === model.egress.network;
-    if (egress && definition.name === model.traefik.network) {
-      p.add(at('name'), `makes the egress network the Traefik network, so Traefik could reach NetBox directly. ${HEADER_SPOOFING_RISK}`,
-        definition.name, OPT_OUT);
-    }
-    if (egress && definition.external !== true) continue;
-    if (egress) {
-      p.add(at('external'), `replaces the egress network by one Compose does not control, which other services may join. ${HEADER_SPOOFING_RISK}`,
-        true, OPT_OUT);
-      continue;
-    }
-    if (definition.internal !== true) {
-      p.add(at('internal'), `makes the network of services behind Pomerium reachable from outside Docker. ${HEADER_SPOOFING_RISK}`,
-        definition.internal, OPT_OUT);
-    }
-    if (definition.external === true) {
-      p.add(at('external'), `replaces the internal network by one Compose does not control. ${HEADER_SPOOFING_RISK}`, true, OPT_OUT);
-    }
-    if (definition.name === model.traefik.network) {
-      p.add(at('name'), `makes the internal network the Traefik network. ${HEADER_SPOOFING_RISK}`, definition.name, OPT_OUT);
-    }
-  }
+  for (const name of names) checkProtectedService(p, model, name, services[name], declaredNetworks);
+  for (const network of networks) checkInternalNetwork(p, model, network, declaredNetworks[network]);
 
   const pomerium = services[SERVICES.pomerium];
   if (pomerium?.ports !== undefined) {
@@ -133,6 +66,76 @@ export function checkIsolation(p: DeclarationProblems, model: StackModel, compos
     networksOf(pomerium), EGRESS_OPT_OUT);
   }
   if (pomerium) checkHeaderStripping(p, model, pomerium);
+}
+
+/** One service behind Pomerium: no published port, host networking, Traefik label, foreign network or identity setting. */
+function checkProtectedService(p: DeclarationProblems, model: StackModel, name: string, svc: any, declaredNetworks: Record<string, any>): void {
+  const at = (key: string) => overridePath(`services.${name}.${key}`);
+  if (svc.ports !== undefined && !(Array.isArray(svc.ports) && svc.ports.length === 0)) {
+    p.add(at('ports'), `publishes a port of a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, svc.ports, OPT_OUT);
+  }
+  if (svc.network_mode !== undefined && svc.network_mode !== 'none') {
+    p.add(at('network_mode'), `takes the service off its internal network. ${HEADER_SPOOFING_RISK}`, svc.network_mode, OPT_OUT);
+  }
+  for (const [key, labels] of [['labels', svc.labels], ['deploy.labels', svc.deploy?.labels]] as const) {
+    const traefik = Object.keys(keyValueMap(labels)).filter((k) => k.toLowerCase().startsWith('traefik.'));
+    if (traefik.length > 0) {
+      p.add(at(key), `lets Traefik route straight to a service behind Pomerium. ${HEADER_SPOOFING_RISK}`, traefik, OPT_OUT);
+    }
+  }
+  for (const network of networksOf(svc)) {
+    const definition = declaredNetworks[network];
+    if (network === model.traefik.network || definition?.name === model.traefik.network) {
+      p.add(at('networks'), `joins the Traefik network "${model.traefik.network}". ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
+    } else if (network === model.egress.network && definition !== undefined) {
+      if (!model.egress.members.includes(name)) {
+        p.add(at('networks'), `joins the egress network "${network}", which only ${model.egress.members.join(' and ')} may join: `
+          + `anything else on it could reach NetBox without passing Pomerium${DATA_SERVICES.includes(name) ? ', and a data service would reach outside' : ''}. `
+          + HEADER_SPOOFING_RISK, networksOf(svc), EGRESS_OPT_OUT);
+      }
+    } else if (definition?.internal !== true || definition?.external === true) {
+      p.add(at('networks'), `joins the network "${network}", which is not internal. ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
+    }
+  }
+  if (netboxServices().includes(name)) {
+    const identity = Object.keys(keyValueMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
+    if (identity.length > 0) {
+      p.add(at('environment'), `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, identity,
+        IDENTITY_FIX);
+    }
+  }
+}
+
+/** One network of the services behind Pomerium: declared, internal, Compose's own, and never Traefik's. */
+function checkInternalNetwork(p: DeclarationProblems, model: StackModel, network: string, definition: any): void {
+  const at = (key: string) => overridePath(`networks.${network}.${key}`);
+  if (definition === undefined && internalNetworks(model).includes(network)) {
+    p.add(overridePath(`networks.${network}`), `removes the internal network of services behind Pomerium. ${HEADER_SPOOFING_RISK}`,
+      definition, OPT_OUT);
+  }
+  // An undeclared network (Compose's `default`) and the proxy network are reported on the service that joins them.
+  if (definition === undefined || network === model.traefik.network) return;
+  const egress = network === model.egress.network;
+  if (egress && definition.name === model.traefik.network) {
+    p.add(at('name'), `makes the egress network the Traefik network, so Traefik could reach NetBox directly. ${HEADER_SPOOFING_RISK}`,
+      definition.name, OPT_OUT);
+  }
+  if (egress && definition.external !== true) return;
+  if (egress) {
+    p.add(at('external'), `replaces the egress network by one Compose does not control, which other services may join. ${HEADER_SPOOFING_RISK}`,
+      true, OPT_OUT);
+    return;
+  }
+  if (definition.internal !== true) {
+    p.add(at('internal'), `makes the network of services behind Pomerium reachable from outside Docker. ${HEADER_SPOOFING_RISK}`,
+      definition.internal, OPT_OUT);
+  }
+  if (definition.external === true) {
+    p.add(at('external'), `replaces the internal network by one Compose does not control. ${HEADER_SPOOFING_RISK}`, true, OPT_OUT);
+  }
+  if (definition.name === model.traefik.network) {
+    p.add(at('name'), `makes the internal network the Traefik network. ${HEADER_SPOOFING_RISK}`, definition.name, OPT_OUT);
+  }
 }
 
 /**
