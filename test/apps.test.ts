@@ -136,8 +136,8 @@ describe('refused app declarations', () => {
 
   test('a published port or a Traefik label added to an app through composeOverrides', () => {
     expect(refusal([GRAFANA], { composeOverrides: { 'services.grafana.ports': ['3000:3000'] } }))
-      .toMatch(/services\.grafana\)?\.ports.*publishes a port of a service behind Pomerium/);
+      .toMatch(/services\.grafana\.ports"\].*publishes a port of a service behind Pomerium/);
     expect(refusal([GRAFANA], { composeOverrides: { 'services.grafana.labels': { 'traefik.enable': 'true' } } }))
-      .toMatch(/services\.grafana\)?\.labels.*Traefik/);
+      .toMatch(/services\.grafana\.labels"\].*Traefik/);
   });
 });

@@ -294,7 +294,7 @@ describe('problems only the stack has are refused before anything is written', (
       swarm: true,
       apps: [{ name: 'grafana', image: 'grafana/grafana:11.3.0', port: 3000, host: 'grafana.example.org' }],
       composeOverrides: { 'services.grafana.environment.GF_DATABASE_PASSWORD': '${POSTGRES_PASSWORD:?x}' },
-    })).toThrow(/composeOverrides \(services\.grafana\.environment\.GF_DATABASE_PASSWORD\): passes a secret from \.env that the Swarm stack cannot deliver/);
+    })).toThrow(/composeOverrides\["services\.grafana\.environment\.GF_DATABASE_PASSWORD"\]: passes a secret from \.env that the Swarm stack cannot deliver/);
   });
 
   test('a project name too long for Swarm object names', () => {

@@ -208,7 +208,7 @@ function deliverSecrets(context: StackContext, name: string, out: ComposeObject)
     const secret = context.secrets.find((s) => s.envName === envName)!;
     const delivery = fileDelivery(name, out, variable, context.model.userSecrets.some((u) => u.name === envName && u.variables.includes(variable)));
     if (!delivery) {
-      context.p.add(`composeOverrides (services.${name}.environment.${variable})`,
+      context.p.add(`composeOverrides["services.${name}.environment.${variable}"]`,
         'passes a secret from .env that the Swarm stack cannot deliver: the service has no known way to read it from a file',
         value, `Remove it, or turn swarm off; Swarm services get secrets only as files under ${SECRETS_DIR}.`);
       continue;
