@@ -2,6 +2,8 @@ import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import type { NetboxPomeriumProjectOptions } from '../../src';
+import { SEED } from '../util';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /**
@@ -16,19 +18,20 @@ export function e2eDir(): string {
 export const contextFile = () => path.join(e2eDir(), 'context.json');
 export const PACKAGE_NAME = 'projen-netbox-pomerium';
 
-/** The seed's deployment as `projen new` flags. */
-export const SEED_FLAGS = [
-  '--domain', 'netbox.example.org',
-  '--idp-provider', 'azure',
-  '--idp-provider-url', 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
-  '--idp-client-id', '11111111-2222-3333-4444-555555555555',
-  '--allowed-domains', 'example.org',
-  '--allowed-groups', '62f8f72a-3e06-11ec-9bbc-0242ac130002',
-  '--allowed-emails', 'user@example.com',
-  '--traefik-network', 'traefik-proxy',
-  '--traefik-cert-resolver', 'le',
-  '--traefik-entrypoint', 'websecure',
-];
+/**
+ * The seed's deployment (test/util.ts SEED) as `projen new` flags: `--kebab-case-option value`, so
+ * the in-process and the end-to-end tests declare the same deployment.
+ */
+export const SEED_FLAGS = asNewFlags(SEED);
+
+export function asNewFlags(declaration: Partial<NetboxPomeriumProjectOptions>): string[] {
+  const skip = new Set(['name', 'defaultReleaseBranch']);
+  return Object.entries(declaration).filter(([key]) => !skip.has(key)).flatMap(([key, value]) => {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length !== 1) throw new Error(`${key}: projen new takes one value per flag here`);
+    return [`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(values[0])];
+  });
+}
 
 export interface E2eContext {
   /** The packed library. */
