@@ -130,10 +130,9 @@ export function checkEnvName(p: DeclarationProblems, path: string, value: string
 /**
  * Why a value cannot be written as `KEY=value` in an env file, or undefined when it can.
  *
- * Compose v2, docker-compose 1.x and `docker stack deploy` read env files differently: the first
- * two expand `$`, strip surrounding quotes and whitespace and cut ` #comments`; the last keeps
- * everything. Only values all three read back unchanged are accepted, and a line break would
- * start a new, injected variable.
+ * Compose v2 and `docker stack deploy` read env files differently: Compose expands `$`, strips
+ * surrounding quotes and whitespace and cuts ` #comments`; the stack keeps everything. Only values
+ * both read back unchanged are accepted, and a line break would start a new, injected variable.
  */
 export function envValueProblem(value: string): string | undefined {
   if (typeof value !== 'string') return 'is not a string';
