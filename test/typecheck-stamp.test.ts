@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync, exists
 import { tmpdir } from 'os';
 import * as path from 'path';
 import {
-  checkProjenrc, fingerprint, localFileNames, SKIP_MESSAGE, splitListFiles, stampKey, stampPath, TscResult, tsconfigChain, tscArgs,
+  checkProjenrc, findTsc, fingerprint, localFileNames, SKIP_MESSAGE, splitListFiles, stampKey, stampPath, TscResult, tsconfigChain, tscArgs,
 } from '../src/deployment/typecheck-stamp';
 
 /**
@@ -135,6 +135,20 @@ describe('the typecheck stamp', () => {
 });
 
 describe('the stamp inputs', () => {
+  test('findTsc takes node_modules/.bin/tsc of the project, else of a directory above it, else tsc from the PATH', () => {
+    const dir = project();
+    const sub = path.join(dir, 'deployments', 'one');
+    mkdirSync(sub, { recursive: true });
+    expect(findTsc(sub, 'linux')).toBe('tsc');
+    mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(path.join(dir, 'node_modules', '.bin', 'tsc'), '');
+    expect(findTsc(sub, 'linux')).toBe(path.join(dir, 'node_modules', '.bin', 'tsc'));
+    mkdirSync(path.join(sub, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(path.join(sub, 'node_modules', '.bin', 'tsc'), '');
+    expect(findTsc(sub, 'linux')).toBe(path.join(sub, 'node_modules', '.bin', 'tsc'));
+    expect(findTsc(sub, 'win32')).toBe('tsc.cmd');
+  });
+
   test('splitListFiles keeps the diagnostics and takes the absolute paths that exist as files read', () => {
     const exists = (f: string) => f.startsWith('/p/');
     const out = "/p/node_modules/x.d.ts\n.projenrc.ts(3,5): error TS2561: Object literal may only specify known properties.\n  more text\n/p/.projenrc.ts\n/gone/file.ts\n";

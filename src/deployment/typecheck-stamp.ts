@@ -175,6 +175,20 @@ export function splitListFiles(stdout: string, exists: (file: string) => boolean
   return { files, diagnostics: diagnostics === '' ? '' : `${diagnostics}\n` };
 }
 
+/**
+ * The compiler the check runs: `node_modules/.bin/tsc` of the project or of a directory above it
+ * (where npm puts it in a workspace), else `tsc` from the PATH. Looked up here rather than through a
+ * task PATH, so the default task needs no PATH lookup of its own.
+ */
+export function findTsc(root: string, platform: NodeJS.Platform = process.platform): string {
+  const bin = platform === 'win32' ? 'tsc.cmd' : 'tsc';
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', '.bin', bin);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return bin;
+  }
+}
+
 export interface TscResult {
   readonly status: number | null;
   readonly stdout: string;

@@ -8,12 +8,11 @@
  * projen is even loaded, so nothing is written. One `node` process does the check and the synthesis.
  */
 import { spawnSync } from 'child_process';
-import { checkProjenrc, DEFAULT_PROJENRC_TSCONFIG, TSCONFIG_ENV } from './typecheck-stamp';
+import { checkProjenrc, DEFAULT_PROJENRC_TSCONFIG, findTsc, TSCONFIG_ENV } from './typecheck-stamp';
 
 const root = process.cwd();
 const status = checkProjenrc(root, process.env[TSCONFIG_ENV] || DEFAULT_PROJENRC_TSCONFIG, {
-  // `tsc` from the task's PATH (node_modules/.bin first), as the step used to run it.
-  runTsc: (args) => spawnSync('tsc', args, {
+  runTsc: (args) => spawnSync(findTsc(root), args, {
     cwd: root, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024, shell: process.platform === 'win32',
   }),
   stdout: (text) => process.stdout.write(text),

@@ -42,8 +42,9 @@ describe('the projenrc runner of a deployment', () => {
     expect(tasks.tasks.default.steps).toEqual([
       { name: 'typecheck and synthesize', execArgs: ['node', '-r', 'projen-netbox-pomerium/lib/deployment/typecheck', '-r', 'sucrase/register/ts', '.projenrc.ts'] },
     ]);
-    // The default tsconfig needs no environment variable.
-    expect(tasks.tasks.default.env).toBeUndefined();
+    // The default task keeps its inherited PATH (no node start to compute one) and, with the default
+    // tsconfig, needs no variable naming it.
+    expect(tasks.tasks.default.env).toEqual({ PATH: '$(echo "$PATH")' });
     // Tools reach the PATH of every task through node, not a second npx.
     expect(tasks.env.PATH).toMatch(/^\$\(node --print ".*node_modules.*\.bin.*process\.env\.PATH.*"\)$/);
     const devDeps = JSON.parse(read(seedDeployment, 'package.json')).devDependencies;
