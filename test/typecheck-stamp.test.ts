@@ -151,7 +151,7 @@ describe('the stamp inputs', () => {
 
   test('splitListFiles keeps the diagnostics and takes the absolute paths that exist as files read', () => {
     const exists = (f: string) => f.startsWith('/p/');
-    const out = "/p/node_modules/x.d.ts\n.projenrc.ts(3,5): error TS2561: Object literal may only specify known properties.\n  more text\n/p/.projenrc.ts\n/gone/file.ts\n";
+    const out = '/p/node_modules/x.d.ts\n.projenrc.ts(3,5): error TS2561: Object literal may only specify known properties.\n  more text\n/p/.projenrc.ts\n/gone/file.ts\n';
     expect(splitListFiles(out, exists)).toEqual({
       files: ['/p/node_modules/x.d.ts', '/p/.projenrc.ts'],
       diagnostics: '.projenrc.ts(3,5): error TS2561: Object literal may only specify known properties.\n  more text\n/gone/file.ts\n',

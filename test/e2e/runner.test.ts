@@ -83,7 +83,8 @@ describe('the projenrc runner of a deployment', () => {
     // Undoing the error restores content that passed: known good, no compiler run.
     editProjenrc(dir, 'allowedEmail: [', 'allowedEmails: [');
     const undone = projen(dir);
-    expect({ status: undone.status, calls: tscCalls().length, skipped: output(undone).includes(SKIP_MESSAGE) }).toEqual({ status: 0, calls: 3, skipped: true });
+    expect({ status: undone.status, calls: tscCalls().length, skipped: output(undone).includes(SKIP_MESSAGE) })
+      .toEqual({ status: 0, calls: 3, skipped: true });
     expect(treeHash(dir)).toBe(afterFirst);
 
     // A new valid one-line edit is checked once, then cached.
