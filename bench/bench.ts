@@ -7,8 +7,10 @@
  * (a) `npx projen --no-post` (type check + synthesis, no npm install) in fresh projects, the runs
  *     interleaved: a deployment made by `projen new --from <packed library>`, the same deployment
  *     switched back to projen's default runner (ts-node with type checking, TypeScript 6), and a
- *     projen `typescript-app` made by the same projen version. Before every run `.projenrc.ts` gets a
- *     new trailing comment, as after an edit, so no runner can answer from a cache.
+ *     projen `typescript-app` made by the same projen version. Two cases (issue 17): "unchanged",
+ *     `npx projen` again on a declaration that was already checked (a deployment skips tsc), and
+ *     "after an edit", where `.projenrc.ts` first gets a new trailing comment, a one-line edit that
+ *     every runner has to check again.
  * (b) In-process synthesis of the seed declaration against a bare `TypeScriptAppProject`.
  * (c) In-process synthesis with 10, 100 and 1000 protected apps.
  *
@@ -97,13 +99,23 @@ function run(command: string, args: string[], cwd: string): string {
 // ---------------------------------------------------------------------------------------------
 // Setup: the packed library and three fresh projects (installs are not measured).
 
+/** The two cases of part (a): the declaration as it was last checked, or just edited by one line. */
+const CASES = ['unchanged', 'edited'] as const;
+type Case = typeof CASES[number];
+const CASE_LABELS: Record<Case, string> = {
+  unchanged: 'unchanged deployment (npx projen again, nothing edited)',
+  edited: 'after a one-line edit of .projenrc.ts',
+};
+
 interface CliProject {
   readonly key: string;
   readonly label: string;
   readonly dir: string;
   /** A command the default task must show, so we time the runner we claim to time. */
   readonly runnerSign: string;
-  readonly runs: Array<{ wallS: number; cpuS?: number }>;
+  /** What a run's output must (or must not) show per case, e.g. that a deployment skipped tsc. */
+  readonly caseSigns?: Record<Case, { readonly has: string; readonly lacks: string }>;
+  readonly runs: Record<Case, Array<{ wallS: number; cpuS?: number }>>;
 }
 
 function packLibrary(workDir: string): string {
@@ -147,18 +159,28 @@ function makeProjects(workDir: string, tarball: string): CliProject[] {
     '--typescript-version', '~6.0.0', '--dev-deps', '@types/node@^20'], tsApp);
 
   return [
-    { key: 'typescriptApp', label: `typescript-app (projen ${PROJEN_VERSION} default: ts-node, type check)`, dir: tsApp, runnerSign: 'ts-node', runs: [] },
-    { key: 'deploymentTsNode', label: 'deployment with projen\'s default runner (ts-node, TS 6)', dir: tsNodeDeployment, runnerSign: 'ts-node', runs: [] },
-    { key: 'deployment', label: 'deployment (tsc 7 --noEmit, then node + sucrase hook)', dir: deployment, runnerSign: 'node -r sucrase/register/ts .projenrc.ts', runs: [] },
+    { key: 'typescriptApp', label: `typescript-app (projen ${PROJEN_VERSION} default: ts-node, type check)`, dir: tsApp, runnerSign: 'ts-node', runs: { unchanged: [], edited: [] } },
+    { key: 'deploymentTsNode', label: 'deployment with projen\'s default runner (ts-node, TS 6)', dir: tsNodeDeployment, runnerSign: 'ts-node', runs: { unchanged: [], edited: [] } },
+    {
+      key: 'deployment',
+      label: 'deployment (node: tsc 7 check unless unchanged, sucrase hook)',
+      dir: deployment,
+      runnerSign: 'node -r projen-netbox-pomerium/lib/deployment/typecheck -r sucrase/register/ts .projenrc.ts',
+      caseSigns: {
+        unchanged: { has: 'tsc skipped', lacks: 'typecheck: tsc --noEmit' },
+        edited: { has: 'typecheck: tsc --noEmit', lacks: 'tsc skipped' },
+      },
+      runs: { unchanged: [], edited: [] },
+    },
   ];
 }
 
 // ---------------------------------------------------------------------------------------------
 // (a) npx projen --no-post, interleaved.
 
-function timeProjen(project: CliProject, edit: number): { wallS: number; cpuS?: number; output: string } {
+function timeProjen(project: CliProject, edit: number | undefined): { wallS: number; cpuS?: number; output: string } {
   // An edit of the declaration, as in the user's loop; a trailing comment changes nothing else.
-  appendFileSync(path.join(project.dir, '.projenrc.ts'), `\n// bench edit ${edit}\n`);
+  if (edit !== undefined) appendFileSync(path.join(project.dir, '.projenrc.ts'), `\n// bench edit ${edit}\n`);
   const cpu0 = childrenCpuSeconds();
   const start = process.hrtime.bigint();
   const r = spawnSync('npx', ['projen', '--no-post'], { cwd: project.dir, encoding: 'utf-8', env: cleanEnv() });
@@ -170,19 +192,28 @@ function timeProjen(project: CliProject, edit: number): { wallS: number; cpuS?: 
 
 function benchCli(projects: CliProject[], runs: number): void {
   for (const project of projects) {
+    // A first run after an edit: every runner checks (and a deployment stamps) the declaration.
     const { output } = timeProjen(project, 0);
     if (!output.includes(project.runnerSign)) {
       throw new Error(`${project.label}: expected the default task to run "${project.runnerSign}", got:\n${output}`);
     }
   }
   for (let i = 1; i <= runs; i++) {
-    // Rotate the order so that no project always runs first (or right after the same one).
+    // Rotate the order so that no project always runs first (or right after the same one), and
+    // alternate the cases. Every run succeeds, so an "unchanged" run always follows a checked state.
     const order = projects.map((_, k) => projects[(k + i) % projects.length]);
-    for (const project of order) {
-      const { wallS, cpuS } = timeProjen(project, i);
-      project.runs.push({ wallS, cpuS });
+    const cases = i % 2 === 0 ? [...CASES] : [...CASES].reverse();
+    for (const c of cases) {
+      for (const project of order) {
+        const { wallS, cpuS, output } = timeProjen(project, c === 'edited' ? i : undefined);
+        const sign = project.caseSigns?.[c];
+        if (sign && (!output.includes(sign.has) || output.includes(sign.lacks))) {
+          throw new Error(`${project.label}, ${c}: expected "${sign.has}" and no "${sign.lacks}" in:\n${output}`);
+        }
+        project.runs[c].push({ wallS, cpuS });
+      }
     }
-    log(`npx projen run ${i}/${runs}: ${projects.map((p) => `${p.key} ${p.runs[p.runs.length - 1].wallS.toFixed(2)} s`).join(', ')}`);
+    log(`npx projen run ${i}/${runs}: ${CASES.map((c) => `${c}: ${projects.map((p) => `${p.key} ${p.runs[c][p.runs[c].length - 1].wallS.toFixed(2)} s`).join(', ')}`).join('; ')}`);
   }
 }
 
@@ -214,15 +245,16 @@ export function median(values: readonly number[]): number {
 const medianOf = (runs: readonly Run[], key: keyof Run) => median(runs.map((r) => r[key]));
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
-function cliFigures(projects: CliProject[]) {
+/** Per project, the medians of one case and their ratios to the typescript-app's in the same case. */
+function cliFigures(projects: CliProject[], c: Case) {
   const baseline = projects.find((p) => p.key === 'typescriptApp')!;
-  const baseWall = median(baseline.runs.map((r) => r.wallS));
-  const cpus0 = baseline.runs.map((r) => r.cpuS);
-  const baseCpu = cpus0.every((c) => c !== undefined) ? median(cpus0 as number[]) : undefined;
+  const baseWall = median(baseline.runs[c].map((r) => r.wallS));
+  const cpus0 = baseline.runs[c].map((r) => r.cpuS);
+  const baseCpu = cpus0.every((x) => x !== undefined) ? median(cpus0 as number[]) : undefined;
   return projects.map((p) => {
-    const wall = median(p.runs.map((r) => r.wallS));
-    const cpuRuns = p.runs.map((r) => r.cpuS);
-    const cpu = cpuRuns.every((c) => c !== undefined) ? median(cpuRuns as number[]) : undefined;
+    const wall = median(p.runs[c].map((r) => r.wallS));
+    const cpuRuns = p.runs[c].map((r) => r.cpuS);
+    const cpu = cpuRuns.every((x) => x !== undefined) ? median(cpuRuns as number[]) : undefined;
     return {
       key: p.key,
       label: p.label,
@@ -230,8 +262,8 @@ function cliFigures(projects: CliProject[]) {
       medianCpuS: cpu === undefined ? null : round(cpu),
       wallRatio: round(wall / baseWall),
       cpuRatio: cpu === undefined || baseCpu === undefined ? null : round(cpu / baseCpu),
-      wallS: p.runs.map((r) => round(r.wallS)),
-      cpuS: cpuRuns.map((c) => (c === undefined ? null : round(c))),
+      wallS: p.runs[c].map((r) => round(r.wallS)),
+      cpuS: cpuRuns.map((x) => (x === undefined ? null : round(x))),
     };
   });
 }
@@ -287,7 +319,7 @@ function main(): void {
     log(`(b), (c) in-process synthesis (${args.synthRuns} interleaved runs for (b)) ...`);
     const inProcess = benchInProcess(deploymentDir, args.synthRuns, workDir);
 
-    const cli = cliFigures(projects);
+    const cli = { unchanged: cliFigures(projects, 'unchanged'), edited: cliFigures(projects, 'edited') };
     const bare = synthFigures(inProcess.bare);
     const seed = synthFigures(inProcess.seed);
     const scaling = scalingFigures(inProcess.scaling, inProcess.seed);
@@ -308,7 +340,7 @@ function main(): void {
       },
       versions: { projen: PROJEN_VERSION, deploymentTypescript: deploymentTs },
       notes: [
-        'Every npx projen run passes --no-post, so no npm install is measured; each run follows an edit of .projenrc.ts.',
+        'Every npx projen run passes --no-post, so no npm install is measured. cli.unchanged: nothing edited since the last run; cli.edited: each run follows a one-line edit of .projenrc.ts.',
         'cpu = user + system seconds of the npx projen process tree (Linux /proc; null elsewhere).',
         'In-process: new Project(...) + synth() into an empty temp dir, after a warm-up; medians.',
       ],
@@ -330,10 +362,12 @@ function main(): void {
     const out: string[] = [];
     out.push(`${results.date}  ${results.machine.node}  ${results.machine.platform}  ${results.machine.cpus} CPUs  `
       + `load ${results.machine.loadAverageBefore[0]} -> ${results.machine.loadAverageAfter[0]}  commit ${results.commit}`);
-    out.push('', `(a) npx projen --no-post after an edit of .projenrc.ts, ${args.runs} interleaved runs (no npm install measured)`);
-    out.push(table([['project', 'wall median', 'ratio', 'cpu median', 'ratio'],
-      ...cli.map((c) => [c.label, `${c.medianWallS.toFixed(2)} s`, c.wallRatio.toFixed(2),
-        c.medianCpuS === null ? '-' : `${c.medianCpuS.toFixed(2)} s`, c.cpuRatio === null ? '-' : c.cpuRatio.toFixed(2)])]));
+    for (const c of CASES) {
+      out.push('', `(a) npx projen --no-post, ${CASE_LABELS[c]}: ${args.runs} interleaved runs (no npm install measured)`);
+      out.push(table([['project', 'wall median', 'ratio', 'cpu median', 'ratio'],
+        ...cli[c].map((f) => [f.label, `${f.medianWallS.toFixed(2)} s`, f.wallRatio.toFixed(2),
+          f.medianCpuS === null ? '-' : `${f.medianCpuS.toFixed(2)} s`, f.cpuRatio === null ? '-' : f.cpuRatio.toFixed(2)])]));
+    }
     out.push('', `(b) in-process synthesis (new + synth into an empty dir), ${args.synthRuns} interleaved runs`);
     out.push(table([['project', 'wall median', 'vs bare', 'cpu median', 'vs bare'],
       [bare.label, `${bare.medianWallMs.toFixed(1)} ms`, '', `${bare.medianCpuMs.toFixed(1)} ms`, ''],

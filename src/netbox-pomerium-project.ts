@@ -14,7 +14,7 @@ import { renderDoctorFacts } from './doctor/doctor-facts';
 import { egressDiskWarnings } from './egress/egress-resolve';
 import { addUserTasks } from './identity/identity-tasks';
 import { DEFAULTS } from './model/defaults';
-import { checkPostgresUpgrade, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
+import { checkPostgresUpgrade, PostgresLayout, postgresLayoutOf, previousPostgresLayout } from './model/postgres-guard';
 import { DeclarationProblems } from './model/problems';
 import { BACKUP_DIR, FILES, VOLUMES } from './model/stack-names';
 import { NetboxPomeriumProjectOptions, ProtectedAppOptions } from './netbox-pomerium-options';
@@ -126,9 +126,10 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     }
     // Checks against what is on disk run here, before any file is written.
     const p = new DeclarationProblems();
-    const composePath = path.join(this.outdir, FILES.compose);
-    if (!adoptionStartsHere(readYamlIfAny(composePath), this.model.adoption, VOLUMES.postgres.name)) {
-      checkPostgresUpgrade(p, previousPostgresLayout(composePath), postgresLayoutOf(this.plan.compose)!,
+    // The compose.yaml on disk is parsed once (a cold YAML parse is a noticeable part of a resynthesis).
+    const previous = readYamlIfAny(path.join(this.outdir, FILES.compose));
+    if (!adoptionStartsHere(previous, this.model.adoption, VOLUMES.postgres.name)) {
+      checkPostgresUpgrade(p, layoutOrUndefined(previous), postgresLayoutOf(this.plan.compose)!,
         this.model.allowPostgresUpgrade, this.model.projectName);
     }
     for (const { output: { postgresGuard: guard } } of this.plan.targets) {
@@ -148,6 +149,15 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
 function readYamlIfAny(file: string): unknown {
   try {
     return existsSync(file) ? parse(readFileSync(file, 'utf-8')) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Postgres layout of a parsed compose file; undefined when it has none or is not a compose file. */
+function layoutOrUndefined(compose: unknown): PostgresLayout | undefined {
+  try {
+    return postgresLayoutOf(compose);
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import { deriveAdoption, Derived } from './derive-adoption';
 import { readOldDeployment } from './old-compose';
 import { adoptionDifferences, declaredNetboxVersion, readAdoptionBlock, writeAdoption } from './projenrc-edit';
 import { DeclarationProblems } from '../model/problems';
-import { SECRETS_FILE } from '../model/stack-names';
+import { DOTENV_BACKUP, SECRETS_FILE } from '../model/stack-names';
 import { findNetboxRelease } from '../netbox/netbox-releases';
 import { DOTENV_HEADER, dotEnvLine, parseDotEnv } from '../secrets/secrets-dotenv';
 
@@ -15,8 +15,6 @@ import { DOTENV_HEADER, dotEnvLine, parseDotEnv } from '../secrets/secrets-doten
  * package's compiled `lib/`. Every check runs before anything is written.
  */
 
-/** Where the `.env` that adopt replaces is kept (git-ignored by the deployment). */
-export const DOTENV_BACKUP = `${SECRETS_FILE}.before-adopt`;
 const PROJENRC = '.projenrc.ts';
 
 export interface AdoptOptions {

@@ -1,5 +1,6 @@
 import type { Project } from 'projen';
-import { DOTENV_BACKUP } from './adopt-command';
+// The command module (and what it imports) loads only when the task runs, never during a synthesis.
+import { DOTENV_BACKUP } from '../model/stack-names';
 
 /** The `adopt` task of a deployment, and the git-ignored copies of `.env` it keeps. */
 export function addAdoptTask(project: Project): void {

@@ -1,4 +1,5 @@
 import { FutureComponent, typescript } from 'projen';
+import { DEFAULT_PROJENRC_TSCONFIG, TSCONFIG_ENV } from './typecheck-stamp';
 
 /** How projen puts a Node project's tools on every task's PATH with npm: a second npx, ~0.7 s per task. */
 export const NPX_TASK_PATH = '$(npx -c "node --print process.env.PATH")';
@@ -11,13 +12,22 @@ export const NODE_TASK_PATH = '$(node --print "const p=require(\'path\');const b
   + 'for(let d=process.cwd();;d=p.dirname(d)){b.push(p.join(d,\'node_modules\',\'.bin\'));if(p.dirname(d)===d)break}'
   + 'b.concat(process.env.PATH||[]).join(p.delimiter)")';
 
+/** The inherited PATH, unchanged: a task-level value that overrides {@link NODE_TASK_PATH} for one task. */
+export const INHERITED_PATH = '$(echo "$PATH")';
+
 /** The transpiler `node` loads to run `.projenrc.ts` (a `.ts` require hook; plain JavaScript is not touched). */
 export const TRANSPILER = { name: 'sucrase', version: '^3.35.0', hook: 'sucrase/register/ts' } as const;
 
+/** The preload that type-checks `.projenrc.ts` (skipping tsc when nothing changed) before it runs. */
+export const TYPECHECK_PRELOAD = 'projen-netbox-pomerium/lib/deployment/typecheck';
+
 /**
- * Runs a deployment's `.projenrc.ts` in two steps: `tsc --noEmit` type-checks it (a type error stops
- * the task before anything is synthesized), then `node` runs it with sucrase's require hook, which
- * strips the types of `.ts` files as they load.
+ * Runs a deployment's `.projenrc.ts` in one `node` process: a preload type-checks it with
+ * `tsc --noEmit` (a type error stops the task before projen is loaded, so nothing is written), then
+ * sucrase's require hook strips the types of `.ts` files as they load. The preload skips tsc when the
+ * projenrc, its tsconfig, the files it imports and the installed packages are unchanged since the last
+ * successful check (a stamp under node_modules/.cache; see ./typecheck-stamp.ts): the loop a user
+ * repeats, `npx projen` on an unchanged or just-checked declaration, then costs no compiler run.
  *
  * Why not one of projen's runners: ts-node with type checking (projen's default) costs seconds per
  * resynthesis and breaks with TypeScript 7; `tsx` also transforms every JavaScript module of projen
@@ -41,7 +51,15 @@ class CheckedProjenrcRunner extends FutureComponent {
    * projen's lookup.
    */
   protected init(): void {
-    if (this.project.tasks.env.PATH === NPX_TASK_PATH) this.project.tasks.addEnvironment('PATH', NODE_TASK_PATH);
+    if (this.project.tasks.env.PATH === NPX_TASK_PATH) {
+      this.project.tasks.addEnvironment('PATH', NODE_TASK_PATH);
+      // The default task needs nothing from node_modules/.bin (the check finds tsc itself, `node`
+      // resolves the preloads): it keeps the PATH it inherits, which projen's shell echoes in-process,
+      // instead of one more `node` start (~0.1 s) on every resynthesis.
+      // Only with projen's own shell (the default), whose `echo` is built in and which expands "$PATH" everywhere.
+      if (this.project.tasks.shell === undefined) this.project.defaultTask?.env('PATH', INHERITED_PATH);
+    }
+    if (this.tsconfig !== DEFAULT_PROJENRC_TSCONFIG) this.project.defaultTask?.env(TSCONFIG_ENV, this.tsconfig);
   }
 
   /** The run config for `entrypoint` (the path of `.projenrc.ts`, relative to the project root). */
@@ -49,8 +67,7 @@ class CheckedProjenrcRunner extends FutureComponent {
     return {
       dependencies: [{ name: 'typescript' }, { name: TRANSPILER.name, version: TRANSPILER.version }],
       steps: [
-        { name: 'typecheck', execArgs: ['tsc', '--noEmit', '-p', this.tsconfig, '--skipLibCheck'] },
-        { execArgs: ['node', '-r', TRANSPILER.hook, entrypoint] },
+        { name: 'typecheck and synthesize', execArgs: ['node', '-r', TYPECHECK_PRELOAD, '-r', TRANSPILER.hook, entrypoint] },
       ],
     };
   }

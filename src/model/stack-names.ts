@@ -71,6 +71,9 @@ export const NETBOX_DB = 'netbox';
 /** The git-ignored secrets file next to compose.yaml; Compose reads it for `${VAR}` interpolation. */
 export const SECRETS_FILE = '.env';
 
+/** Where `npx projen adopt` keeps the `.env` it replaced (git-ignored). */
+export const DOTENV_BACKUP = `${SECRETS_FILE}.before-adopt`;
+
 /** The extra configuration file netbox-docker loads after configuration.py (last file wins). */
 export const NETBOX_EXTRA_CONFIG_NAME = 'zz_netbox_pomerium.py';
 

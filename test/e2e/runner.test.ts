@@ -1,7 +1,31 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { copySeedDeployment, e2eContext, editProjenrc, projen, treeHash } from './context';
+import { SKIP_MESSAGE } from '../../src/deployment/typecheck-stamp';
+
+/**
+ * Gives a copied deployment its own node_modules (each entry linked to the seed's) whose `.bin/tsc`
+ * records every call in a log and then runs the real compiler. Returns a reader of the recorded calls.
+ */
+function recordTscCalls(dir: string): () => string[] {
+  const seedModules = path.join(e2eContext().seedDeployment, 'node_modules');
+  rmSync(path.join(dir, 'node_modules'));
+  mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+  for (const entry of readdirSync(seedModules)) {
+    // The seed's stamps stay out: this copy starts with none.
+    if (entry !== '.bin' && entry !== '.cache') symlinkSync(path.join(seedModules, entry), path.join(dir, 'node_modules', entry));
+  }
+  for (const bin of readdirSync(path.join(seedModules, '.bin'))) {
+    if (bin !== 'tsc') symlinkSync(path.join(seedModules, '.bin', bin), path.join(dir, 'node_modules', '.bin', bin));
+  }
+  // Under node_modules, which tree hashes skip.
+  const log = path.join(dir, 'node_modules', 'tsc-calls.log');
+  const fake = path.join(dir, 'node_modules', '.bin', 'tsc');
+  writeFileSync(fake, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${path.join(seedModules, '.bin', 'tsc')}' "$@"\n`);
+  chmodSync(fake, 0o755);
+  return () => (existsSync(log) ? readFileSync(log, 'utf-8').split('\n').filter((l) => l !== '') : []);
+}
 
 /**
  * Issue 8: a deployment runs `.projenrc.ts` with `tsc --noEmit` (TypeScript 7), then `node` with
@@ -16,15 +40,60 @@ describe('the projenrc runner of a deployment', () => {
     const { seedDeployment } = e2eContext();
     const tasks = JSON.parse(read(seedDeployment, '.projen/tasks.json'));
     expect(tasks.tasks.default.steps).toEqual([
-      { name: 'typecheck', execArgs: ['tsc', '--noEmit', '-p', 'projenrc/tsconfig.json', '--skipLibCheck'] },
-      { execArgs: ['node', '-r', 'sucrase/register/ts', '.projenrc.ts'] },
+      { name: 'typecheck and synthesize', execArgs: ['node', '-r', 'projen-netbox-pomerium/lib/deployment/typecheck', '-r', 'sucrase/register/ts', '.projenrc.ts'] },
     ]);
+    // The default task keeps its inherited PATH (no node start to compute one) and, with the default
+    // tsconfig, needs no variable naming it.
+    expect(tasks.tasks.default.env).toEqual({ PATH: '$(echo "$PATH")' });
     // Tools reach the PATH of every task through node, not a second npx.
     expect(tasks.env.PATH).toMatch(/^\$\(node --print ".*node_modules.*\.bin.*process\.env\.PATH.*"\)$/);
     const devDeps = JSON.parse(read(seedDeployment, 'package.json')).devDependencies;
     expect({ typescript: devDeps.typescript, sucrase: devDeps.sucrase }).toEqual({ typescript: '~7.0.0', sucrase: '^3.35.0' });
     expect(Object.keys(devDeps)).not.toContain('ts-node');
     expect(Object.keys(devDeps)).not.toContain('tsx');
+  });
+
+  test('issue 17: an unchanged second run skips tsc; a type error right after that cached success still stops npx projen with the compiler\'s message and writes nothing', () => {
+    const dir = copySeedDeployment();
+    const tscCalls = recordTscCalls(dir);
+    const first = projen(dir);
+    expect({ status: first.status, calls: tscCalls() }).toEqual({ status: 0, calls: ['--noEmit -p projenrc/tsconfig.json --skipLibCheck --listFiles'] });
+    expect(output(first)).not.toContain(SKIP_MESSAGE);
+    const afterFirst = treeHash(dir);
+
+    const second = projen(dir);
+    expect({ status: second.status, calls: tscCalls().length }).toEqual({ status: 0, calls: 1 });
+    expect(output(second)).toContain(SKIP_MESSAGE);
+    expect(treeHash(dir)).toBe(afterFirst);
+
+    editProjenrc(dir, 'allowedEmails: [', 'allowedEmail: [');
+    const before = treeHash(dir);
+    const broken = projen(dir);
+    expect(broken.status).not.toBe(0);
+    expect(tscCalls()).toHaveLength(2);
+    expect(output(broken)).toMatch(/\.projenrc\.ts\(\d+,\d+\): error TS2561: .*'allowedEmail' does not exist in type 'NetboxPomeriumProjectOptions'/);
+    expect(output(broken)).not.toContain(SKIP_MESSAGE);
+    expect(output(broken)).not.toContain('netbox-pomerium: the declaration has');
+    expect(treeHash(dir)).toBe(before);
+
+    // Still broken, still checked: a failure never becomes a stamp.
+    expect(projen(dir).status).not.toBe(0);
+    expect(tscCalls()).toHaveLength(3);
+
+    // Undoing the error restores content that passed: known good, no compiler run.
+    editProjenrc(dir, 'allowedEmail: [', 'allowedEmails: [');
+    const undone = projen(dir);
+    expect({ status: undone.status, calls: tscCalls().length, skipped: output(undone).includes(SKIP_MESSAGE) })
+      .toEqual({ status: 0, calls: 3, skipped: true });
+    expect(treeHash(dir)).toBe(afterFirst);
+
+    // A new valid one-line edit is checked once, then cached.
+    editProjenrc(dir, 'domain: "netbox.example.org",', 'domain: "netbox2.example.org",');
+    expect(projen(dir).status).toBe(0);
+    expect(tscCalls()).toHaveLength(4);
+    expect(parse(read(dir, 'pomerium/config.yaml')).routes[0].from).toBe('https://netbox2.example.org');
+    expect(output(projen(dir))).toContain(SKIP_MESSAGE);
+    expect(tscCalls()).toHaveLength(4);
   });
 
   test('an option the JavaScript would silently ignore is a type error: npx projen fails with TS2561 and writes nothing', () => {
