@@ -72,8 +72,9 @@ project.eslint?.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }
 for (const dir of ['/.ci/', '/scripts/', '/example/', '/bench/', '/docs/']) project.addPackageIgnore(dir);
 
 project.addTask('test:unit', {
-  description: 'The fast developer loop: unit tests only (no packing, no projen new)',
-  exec: 'jest --selectProjects unit',
+  description: 'The fast developer loop: unit tests only (no packing, no projen new, no coverage)',
+  // Coverage instrumentation doubles the run (96 s vs 48 s here); `npx projen test` keeps it.
+  exec: 'jest --selectProjects unit --coverage=false',
   receiveArgs: true,
 });
 
