@@ -1,24 +1,13 @@
-import { FileBase, IResolver, Project } from 'projen';
+import { Project } from 'projen';
 import { dataScriptFacts, renderDataScript } from './backup-script';
 import { backupUnitName, renderBackupService, renderBackupTimer, UNITS_DIR } from './backup-units';
 import { composeCommand } from '../deployment/deployment-tasks';
 import type { StackModel } from '../model/deployment-model';
 import { FILES } from '../model/stack-names';
-import { CommentedTextFile } from '../projen/generated-files';
+import { CommentedTextFile, ExecutableScriptFile } from '../projen/generated-files';
 
 /** The task names; the Postgres guard's upgrade steps and the runbook refer to them. */
 export const DATA_TASKS = { backup: 'backup', restore: 'restore', verify: 'verify-backup' } as const;
-
-/** The generated, committed, executable script. */
-class DataScriptFile extends FileBase {
-  constructor(project: Project, private readonly render: (marker?: string) => string[]) {
-    super(project, FILES.dataScript, { readonly: true, executable: true });
-  }
-
-  protected synthesizeContent(_resolver: IResolver): string | undefined {
-    return [...this.render(this.marker), ''].join('\n');
-  }
-}
 
 /**
  * `npx projen backup`, `restore -- <set>` and `verify-backup -- <set>`, all running the generated
@@ -26,7 +15,8 @@ class DataScriptFile extends FileBase {
  * backup on the host. Model and compose object are read lazily, so apps added later reach them.
  */
 export function addBackupTasks(project: Project, model: () => StackModel, compose: () => Record<string, any>): void {
-  new DataScriptFile(project, (marker) => renderDataScript(dataScriptFacts(model(), compose(), composeCommand(model())), marker));
+  new ExecutableScriptFile(project, FILES.dataScript,
+    (marker) => renderDataScript(dataScriptFacts(model(), compose(), composeCommand(model())), marker));
   project.addTask(DATA_TASKS.backup, {
     description: 'Write a backup set to backups/<UTC time>/: database dump, every NetBox data volume, a manifest with checksums and row counts',
     execArgs: ['bash', FILES.dataScript, 'backup'],

@@ -1,8 +1,9 @@
-import { FileBase, IResolver, Project } from 'projen';
+import { Project } from 'projen';
 import { renderUsersScript } from './users-script';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { BREAK_GLASS, FILES } from '../model/stack-names';
+import { ExecutableScriptFile } from '../projen/generated-files';
 
 /** The task names; the runbook refers to them. */
 export const USER_TASKS = {
@@ -13,24 +14,13 @@ export const USER_TASKS = {
   stackOffboard: 'stack-offboard',
 } as const;
 
-/** The generated, committed, executable script behind the user tasks. */
-class UsersScriptFile extends FileBase {
-  constructor(project: Project, private readonly model: () => StackModel, private readonly compose: () => ComposeObject) {
-    super(project, FILES.usersScript, { readonly: true, executable: true });
-  }
-
-  protected synthesizeContent(_resolver: IResolver): string | undefined {
-    return [...renderUsersScript(this.model(), this.compose(), this.marker), ''].join('\n');
-  }
-}
-
 /**
  * `users`, `offboard -- <user>` and `break-glass`, all running the generated
  * `scripts/netbox-users.sh`; with Swarm also `stack-users` and `stack-offboard`, which run in this
  * node's NetBox task. Break glass keeps its lock, runtime compose file and log in a git-ignored directory.
  */
 export function addUserTasks(project: Project, model: () => StackModel, compose: () => ComposeObject): void {
-  new UsersScriptFile(project, model, compose);
+  new ExecutableScriptFile(project, FILES.usersScript, (marker) => renderUsersScript(model(), compose(), marker));
   project.gitignore.exclude(`/${BREAK_GLASS.dir}/`);
   project.addTask(USER_TASKS.users, {
     description: 'List NetBox users: active, superuser, last login, API tokens (the periodic access review)',

@@ -38,3 +38,17 @@ export class GeneratedMarkdownFile extends FileBase {
     return [...(this.marker ? [`<!-- ${this.marker} -->`, ''] : []), ...this.render()].join('\n');
   }
 }
+
+/**
+ * A generated, committed, read-only and executable script (bash); its second line is projen's
+ * marker, which `render` places.
+ */
+export class ExecutableScriptFile extends FileBase {
+  constructor(project: Project, filePath: string, private readonly render: (marker?: string) => string[]) {
+    super(project, filePath, { readonly: true, executable: true });
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string | undefined {
+    return [...this.render(this.marker), ''].join('\n');
+  }
+}
