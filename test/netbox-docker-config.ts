@@ -1,4 +1,6 @@
 import { spawnSync } from 'child_process';
+import { readFileSync } from 'fs';
+import * as path from 'path';
 
 /**
  * A model of how netbox-docker builds NetBox's REMOTE_AUTH_* and login configuration, for tests:
@@ -170,4 +172,15 @@ export function effectiveEgressSettings(dockerRelease: string, environment: Reco
   const settings = egressFromEnvironment(dockerRelease, environment, secretFiles);
   for (const name of Object.keys(extraFiles).sort()) Object.assign(settings, pythonSettings(extraFiles[name]));
   return settings;
+}
+
+/** The .py files a resolved compose service mounts into /etc/netbox/config/, by file name, read from the deployment. */
+export function mountedConfigFiles(service: any): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const volume of service.volumes ?? []) {
+    if (volume.type === 'bind' && /^\/etc\/netbox\/config\/[^/]+\.py$/.test(volume.target)) {
+      files[path.basename(volume.target)] = readFileSync(volume.source, 'utf-8');
+    }
+  }
+  return files;
 }

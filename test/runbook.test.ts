@@ -2,6 +2,7 @@ import { Testing } from 'projen';
 import { parse } from 'yaml';
 import { NetboxPomeriumProject } from '../src';
 import { SEED, synth } from './util';
+import { TASKS } from '../src/model/stack-names';
 
 describe('the generated runbook (README.md of a deployment)', () => {
   test('follows the declaration: callback URL, client id, Traefik names, secrets, admins', () => {
@@ -59,4 +60,15 @@ test('options a deployment ignores are named in a warning, not silently dropped'
   expect(messages).toContainEqual(expect.stringMatching(/^github: is ignored by a deployment/));
   expect(files['.github/workflows/deployment.yml']).toBeDefined();
   expect(Object.keys(files['package.json'].devDependencies)).not.toContain('jest');
+});
+
+describe('task names the messages and the runbook use', () => {
+  test('every name in TASKS is a task of a deployment (stack-* with swarm), and every `npx projen <task>` in the runbook exists', () => {
+    const s = synth({ swarm: true });
+    const tasks = Object.keys(s.files['.projen/tasks.json'].tasks);
+    expect(tasks).toEqual(expect.arrayContaining(Object.values(TASKS)));
+    const named = [...new Set([...String(s.files['README.md']).matchAll(/npx projen ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]))];
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((name) => !tasks.includes(name))).toEqual([]);
+  });
 });

@@ -1,8 +1,7 @@
 import { SET_FILES } from './backup-script';
-import { DATA_TASKS } from './backup-tasks';
 import { backupUnitName, UNITS_DIR } from './backup-units';
 import type { StackModel } from '../model/deployment-model';
-import { BACKUP_DIR, BACKUP_STATUS_FILE, FILES, netboxDataVolumes, SECRETS_FILE, VERIFY_STATUS_FILE } from '../model/stack-names';
+import { BACKUP_DIR, BACKUP_STATUS_FILE, FILES, netboxDataVolumes, SECRETS_FILE, TASKS, VERIFY_STATUS_FILE } from '../model/stack-names';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
 /** The runbook's "Backups" section: the sets, restore, verify, the schedule and the secrets. */
@@ -18,7 +17,7 @@ export function backupRunbookSection(model: StackModel): string[] {
   return [
     '## Backups',
     '',
-    `${task(DATA_TASKS.backup)} writes one **set**, a directory ${code(`${BACKUP_DIR}/<UTC time>/`)} (git-ignored, mode 0700):`,
+    `${task(TASKS.backup)} writes one **set**, a directory ${code(`${BACKUP_DIR}/<UTC time>/`)} (git-ignored, mode 0700):`,
     '',
     `- ${code(SET_FILES.dump)}: ${code('pg_dump --format=custom')} of the NetBox database;`,
     ...volumes.map((v) => `- ${code(SET_FILES.volumeArchive(v.name))} and ${code(SET_FILES.volumeChecksums(v.name))}: the files of the volume`
@@ -29,10 +28,10 @@ export function backupRunbookSection(model: StackModel): string[] {
     '',
     '| Task | What it does |',
     '|---|---|',
-    `| ${task(DATA_TASKS.backup)} | write a set; the result goes to ${code(BACKUP_STATUS_FILE)} (status=ok/failed, set, time, message) |`,
-    `| ${task(DATA_TASKS.restore, ' -- <set>')} | check the set's checksums and versions first (a damaged set, or one from a newer NetBox or Postgres, is`
+    `| ${task(TASKS.backup)} | write a set; the result goes to ${code(BACKUP_STATUS_FILE)} (status=ok/failed, set, time, message) |`,
+    `| ${task(TASKS.restore, ' -- <set>')} | check the set's checksums and versions first (a damaged set, or one from a newer NetBox or Postgres, is`
     + ' refused and nothing is touched), stop NetBox, replace the database and every volume, start again, and list what was restored |',
-    `| ${task(DATA_TASKS.verify, ' -- <set>')} | restore the set into a scratch database and scratch volumes next to the running stack, compare`
+    `| ${task(TASKS.verifyBackup, ' -- <set>')} | restore the set into a scratch database and scratch volumes next to the running stack, compare`
     + ` row counts and file checksums with the manifest, remove the scratch copies; a difference fails it (status in ${code(VERIFY_STATUS_FILE)}) |`,
     '',
     `${code('<set>')} is ${code(`${BACKUP_DIR}/<UTC time>`)}, its name, or ${code('latest')}. A restore of a NetBox 3.x set older than 3.7 into`

@@ -3,11 +3,8 @@ import { dataScriptFacts, renderDataScript } from './backup-script';
 import { backupUnitName, renderBackupService, renderBackupTimer, UNITS_DIR } from './backup-units';
 import { composeCommand } from '../deployment/deployment-tasks';
 import type { StackModel } from '../model/deployment-model';
-import { FILES } from '../model/stack-names';
-import { CommentedTextFile, ExecutableScriptFile } from '../projen/generated-files';
-
-/** The task names; the Postgres guard's upgrade steps and the runbook refer to them. */
-export const DATA_TASKS = { backup: 'backup', restore: 'restore', verify: 'verify-backup' } as const;
+import { FILES, TASKS } from '../model/stack-names';
+import { addScriptTasks, CommentedTextFile, ExecutableScriptFile } from '../projen/generated-files';
 
 /**
  * `npx projen backup`, `restore -- <set>` and `verify-backup -- <set>`, all running the generated
@@ -17,20 +14,25 @@ export const DATA_TASKS = { backup: 'backup', restore: 'restore', verify: 'verif
 export function addBackupTasks(project: Project, model: () => StackModel, compose: () => Record<string, any>): void {
   new ExecutableScriptFile(project, FILES.dataScript,
     (marker) => renderDataScript(dataScriptFacts(model(), compose(), composeCommand(model())), marker));
-  project.addTask(DATA_TASKS.backup, {
-    description: 'Write a backup set to backups/<UTC time>/: database dump, every NetBox data volume, a manifest with checksums and row counts',
-    execArgs: ['bash', FILES.dataScript, 'backup'],
-  });
-  project.addTask(DATA_TASKS.restore, {
-    description: 'Check a backup set, then replace the database and the NetBox volumes with it (npx projen restore -- backups/<set>|latest)',
-    execArgs: ['bash', FILES.dataScript, 'restore'],
-    receiveArgs: true,
-  });
-  project.addTask(DATA_TASKS.verify, {
-    description: 'Restore a backup set into a scratch database and scratch volumes, compare with its manifest, remove them (-- backups/<set>|latest)',
-    execArgs: ['bash', FILES.dataScript, 'verify'],
-    receiveArgs: true,
-  });
+  addScriptTasks(project, FILES.dataScript, [
+    {
+      name: TASKS.backup,
+      description: 'Write a backup set to backups/<UTC time>/: database dump, every NetBox data volume, a manifest with checksums and row counts',
+      args: ['backup'],
+    },
+    {
+      name: TASKS.restore,
+      description: 'Check a backup set, then replace the database and the NetBox volumes with it (npx projen restore -- backups/<set>|latest)',
+      args: ['restore'],
+      receiveArgs: true,
+    },
+    {
+      name: TASKS.verifyBackup,
+      description: 'Restore a backup set into a scratch database and scratch volumes, compare with its manifest, remove them (-- backups/<set>|latest)',
+      args: ['verify'],
+      receiveArgs: true,
+    },
+  ]);
   const m = model();
   if (m.backups.scheduled) {
     new CommentedTextFile(project, `${UNITS_DIR}/${backupUnitName(m.projectName, 'service')}`, () => renderBackupService(model().projectName));

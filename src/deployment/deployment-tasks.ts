@@ -1,5 +1,5 @@
 import type { StackModel } from '../model/deployment-model';
-import { FILES } from '../model/stack-names';
+import { FILES, TASKS } from '../model/stack-names';
 import type { PlannedTask } from '../targets/deployment-target';
 
 /**
@@ -15,8 +15,8 @@ export function composeCommand(model: StackModel): string {
 export function composeTasks(model: StackModel): PlannedTask[] {
   const compose = composeCommand(model);
   return [
-    { name: 'up', description: 'Start or update the stack in the background (docker compose up -d)', exec: `${compose} up -d`, receiveArgs: true },
-    { name: 'down', description: 'Stop and remove the containers; volumes (the data) stay', exec: `${compose} down`, receiveArgs: true },
+    { name: TASKS.up, description: 'Start or update the stack in the background (docker compose up -d)', exec: `${compose} up -d`, receiveArgs: true },
+    { name: TASKS.down, description: 'Stop and remove the containers; volumes (the data) stay', exec: `${compose} down`, receiveArgs: true },
     { name: 'logs', description: 'Follow the logs; pass service names to narrow them (npx projen logs -- netbox)', exec: `${compose} logs -f`, receiveArgs: true },
     { name: 'ps', description: 'Show the containers and their health', exec: `${compose} ps`, receiveArgs: true },
     { name: 'pull', description: 'Pull the pinned images', exec: `${compose} pull`, receiveArgs: true },

@@ -3,11 +3,10 @@ import { automationRunbookSection } from '../api/api-runbook';
 import { backupRunbookSection } from '../backup/backup-runbook';
 import type { ComposeObject } from '../compose/render-compose';
 import { stackDiagramSection } from '../diagram/stack-diagram';
-import { DOCTOR_TASK } from '../doctor/doctor-component';
 import { egressRunbookSection } from '../egress/egress-runbook';
 import { identityRunbookSections } from '../identity/identity-runbook';
 import type { StackModel } from '../model/deployment-model';
-import { FILES, SERVICES } from '../model/stack-names';
+import { FILES, SERVICES, TASKS } from '../model/stack-names';
 import { renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { IdpProvider } from '../pomerium/idp-provider';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -81,7 +80,7 @@ function firstStart(model: StackModel): string[] {
     '## 4. First start',
     '',
     '```sh',
-    `npx projen ${DOCTOR_TASK}   # checks Docker, Compose, Traefik, DNS, the IdP's issuer and .env; each ✗ line says the fix`,
+    `npx projen ${TASKS.doctor}   # checks Docker, Compose, Traefik, DNS, the IdP's issuer and .env; each ✗ line says the fix`,
     `${'npx projen config'}   # docker compose config -q: the compose file and .env are complete`,
     'npx projen up       # docker compose up -d',
     'npx projen ps       # wait until netbox is healthy: the first start runs every migration (up to 5 minutes)',
@@ -113,7 +112,7 @@ function dayToDay(model: StackModel): string[] {
     `| ${tasks('logs')} / ${tasks('ps')} | follow logs / show containers and health |`,
     `| ${tasks('pull')} | pull the pinned images |`,
     `| ${tasks('config')} | validate compose.yaml and .env |`,
-    `| ${tasks(DOCTOR_TASK)} | check the host against the declaration: Docker, Compose, Traefik, DNS, IdP issuer, .env, service health (read-only) |`,
+    `| ${tasks(TASKS.doctor)} | check the host against the declaration: Docker, Compose, Traefik, DNS, IdP issuer, .env, service health (read-only) |`,
     `| ${tasks('backup')} / ${tasks('restore -- <set>')} / ${tasks('verify-backup -- <set>')} | write a backup set / restore one / prove one restores (see Backups) |`,
     `| ${tasks('users')} / ${tasks('offboard -- <user>')} | review NetBox users / deactivate a leaver, delete their tokens and sessions |`,
     `| ${tasks('break-glass')} | IdP or Pomerium down: NetBox on 127.0.0.1 with a one-time superuser, for a limited time |`,
@@ -143,7 +142,7 @@ function fileTable(model: StackModel): string[] {
     `| ${code(FILES.dataScript)} | the project, services, volume table and backups option: what the backup, restore and verify-backup tasks run |`,
     ...(model.backups.scheduled ? [`| ${code('systemd/')} | backups: the service and timer that run the backup on the host |`] : []),
     `| ${code(FILES.usersScript)} | the project and service names, breakGlass: what the users, offboard and break-glass tasks run |`,
-    `| ${code(FILES.doctorFacts)} | hosts, URLs, Traefik names, secret and service names: what ${tasks(DOCTOR_TASK)} checks the host against |`,
+    `| ${code(FILES.doctorFacts)} | hosts, URLs, Traefik names, secret and service names: what ${tasks(TASKS.doctor)} checks the host against |`,
     ...(model.swarm
       ? [`| ${code(FILES.stack)} | compose.yaml, converted for \`docker stack deploy\` (swarm, swarmOptions) |`,
         `| ${code(FILES.stackScript)} | the secrets and configs of the stack: what the stack-deploy and stack-rm tasks run |`]

@@ -1,9 +1,6 @@
 import { JsonFile, Project } from 'projen';
 import type { DoctorFacts } from './doctor-facts';
-import { FILES } from '../model/stack-names';
-
-/** The task name; the runbook refers to it. */
-export const DOCTOR_TASK = 'doctor';
+import { FILES, TASKS } from '../model/stack-names';
 
 /**
  * `.projen/doctor.json` (the facts, rendered lazily so `addApp` reaches it) and
@@ -11,7 +8,7 @@ export const DOCTOR_TASK = 'doctor';
  */
 export function addDoctor(project: Project, facts: () => DoctorFacts): void {
   new JsonFile(project, FILES.doctorFacts, { obj: () => facts(), readonly: true, marker: true });
-  project.addTask(DOCTOR_TASK, {
+  project.addTask(TASKS.doctor, {
     description: 'Check the host against the declaration before (and after) the first start: Docker, Compose, Traefik, DNS, the IdP, .env, the running stack',
     exec: 'node -e "require(\'projen-netbox-pomerium/lib/doctor/doctor\').main()"',
   });

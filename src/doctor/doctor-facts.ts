@@ -1,4 +1,4 @@
-import type { StackModel } from '../model/deployment-model';
+import type { StackModel, TraefikModel } from '../model/deployment-model';
 import { SECRETS_FILE } from '../model/stack-names';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
@@ -40,11 +40,8 @@ export interface DoctorIdpFacts {
   readonly placeholders: readonly string[];
 }
 
-export interface DoctorTraefikFacts {
-  readonly network: string;
-  readonly entrypoint: string;
-  readonly certResolver: string;
-}
+/** The Traefik facts are the model's own (network, entrypoint, certificate resolver). */
+export type DoctorTraefikFacts = TraefikModel;
 
 export const DOCTOR_FACTS_FORMAT = 1;
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { parse } from 'yaml';
 import { DeclarationProblems } from './problems';
-import { SERVICES, VOLUMES } from './stack-names';
+import { BACKUP_DIR, SERVICES, TASKS, VOLUMES } from './stack-names';
 import { postgresMajor } from '../netbox/netbox-releases';
 
 /** The Postgres image, data volume and data mount a compose file names. */
@@ -69,8 +69,8 @@ export function checkPostgresUpgrade(p: DeclarationProblems, previous: PostgresL
     `would move the existing database (${what.join('; ')}); NetBox would start with an empty database and the old data `
     + 'would be orphaned in its volume', `${previous.image} at ${previous.dataPath} -> ${next.image} at ${next.dataPath}`,
     `${after < before ? 'A downgrade needs a dump that the older server can read; otherwise the same steps' : 'To upgrade'}: `
-    + (upgradeSteps ?? ('(1) with the current declaration and the stack running, npx projen backup; (2) npx projen down; '
+    + (upgradeSteps ?? (`(1) with the current declaration and the stack running, npx projen ${TASKS.backup}; (2) npx projen ${TASKS.down}; `
     + `(3) after checking the backup, docker volume rm ${oldVolume}; (4) set the new netboxVersion and allowPostgresUpgrade: true, `
-    + 'then npx projen and npx projen up; (5) npx projen restore -- backups/<set>; (6) remove allowPostgresUpgrade. '
+    + `then npx projen and npx projen ${TASKS.up}; (5) npx projen ${TASKS.restore} -- ${BACKUP_DIR}/<set>; (6) remove allowPostgresUpgrade. `
     + 'Or keep the previous netboxVersion.')));
 }

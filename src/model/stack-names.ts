@@ -117,3 +117,21 @@ export const BREAK_GLASS = {
   networkSuffix: 'break-glass',
   dir: 'break-glass',
 } as const;
+
+/**
+ * The deployment's task names that messages, runbook sections and the doctor refer to
+ * (`npx projen <name>`).
+ */
+export const TASKS = {
+  up: 'up',
+  down: 'down',
+  backup: 'backup',
+  restore: 'restore',
+  verifyBackup: 'verify-backup',
+  doctor: 'doctor',
+  users: 'users',
+  offboard: 'offboard',
+  breakGlass: 'break-glass',
+  stackUsers: 'stack-users',
+  stackOffboard: 'stack-offboard',
+} as const;

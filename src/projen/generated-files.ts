@@ -52,3 +52,22 @@ export class ExecutableScriptFile extends FileBase {
     return [...this.render(this.marker), ''].join('\n');
   }
 }
+
+/** One task that runs a subcommand of a generated script: `bash <script> <args...>`. */
+export interface ScriptTask {
+  readonly name: string;
+  readonly description: string;
+  readonly args: readonly string[];
+  readonly receiveArgs?: boolean;
+}
+
+/** Registers `tasks`, each running `bash <script> <args...>`. */
+export function addScriptTasks(project: Project, script: string, tasks: readonly ScriptTask[]): void {
+  for (const task of tasks) {
+    project.addTask(task.name, {
+      description: task.description,
+      execArgs: ['bash', script, ...task.args],
+      ...(task.receiveArgs ? { receiveArgs: true } : {}),
+    });
+  }
+}

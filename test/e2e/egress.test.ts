@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { e2eContext, git, projen, projenNew, SEED_FLAGS } from './context';
-import { effectiveEgressSettings } from '../netbox-docker-config';
+import { effectiveEgressSettings, mountedConfigFiles } from '../netbox-docker-config';
 import { dockerComposeV2, dockerComposeV2Resolved } from '../real-validators';
 
 /**
@@ -34,17 +34,6 @@ function newDeployment(prefix: string, flags: string[]): Deployment {
 /** service → the networks Compose puts it on. */
 function networksOf(resolved: any): Record<string, string[]> {
   return Object.fromEntries(Object.entries<any>(resolved.services).map(([name, svc]) => [name, Object.keys(svc.networks ?? {}).sort()]));
-}
-
-/** The extra .py files a service has mounted into /etc/netbox/config/. */
-function mountedConfigFiles(service: any): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const volume of service.volumes ?? []) {
-    if (volume.type === 'bind' && /^\/etc\/netbox\/config\/[^/]+\.py$/.test(volume.target)) {
-      files[path.basename(volume.target)] = readFileSync(volume.source, 'utf-8');
-    }
-  }
-  return files;
 }
 
 const settingsOf = (resolved: any, service: string) => effectiveEgressSettings(NEWEST_DOCKER_RELEASE,

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { e2eContext, projenNew, SEED_FLAGS } from './context';
-import { effectiveSettings, metaKeyOf } from '../netbox-docker-config';
+import { effectiveSettings, metaKeyOf, mountedConfigFiles } from '../netbox-docker-config';
 import { dockerComposeV2, dockerComposeV2Resolved } from '../real-validators';
 
 /** The netbox-docker release of the newest supported tag; written out so a new default must be looked at here. */
@@ -44,17 +44,6 @@ function createDeployment(tag: string): Deployment {
     pomerium: parse(read('pomerium/config.yaml')),
     resolved: dockerComposeV2Resolved(dir),
   };
-}
-
-/** The .py files a service has mounted into /etc/netbox/config/, by file name, read from the deployment. */
-function mountedConfigFiles(service: any): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const volume of service.volumes ?? []) {
-    if (volume.type === 'bind' && /^\/etc\/netbox\/config\/[^/]+\.py$/.test(volume.target)) {
-      files[path.basename(volume.target)] = readFileSync(volume.source, 'utf-8');
-    }
-  }
-  return files;
 }
 
 describe.each([
