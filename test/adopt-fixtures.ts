@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import type { AdoptionOptions } from '../src/adopt/adoption-options';
 
 /** The seed's compose file (test/fixtures/README.md says where it comes from). */
 export const SEED_COMPOSE = readFileSync(path.join(__dirname, 'fixtures', 'seed-docker-compose.yml'), 'utf-8');
@@ -143,3 +144,13 @@ export function writeOldDeployment(folder: string, files: Record<string, string>
   }
   return dir;
 }
+
+/** The seed stack as adopt records it (netbox-docker 1.4.1, Postgres 13), with the required keys only. */
+export const ADOPTION: AdoptionOptions = {
+  projectName: 'netbox',
+  netboxImage: 'netboxcommunity/netbox:v3.0-1.4.1',
+  postgresImage: 'postgres:13-alpine',
+  postgresDataPath: '/var/lib/postgresql/data',
+  postgresDataVolume: 'netbox_netbox-postgres-data',
+  mediaVolume: 'netbox_netbox-media-files',
+};

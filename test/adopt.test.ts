@@ -1,8 +1,7 @@
-import { ND_SECRETS, netboxDockerFiles, SEED_COMPOSE, SEED_SECRETS } from './adopt-fixtures';
+import { ADOPTION, ND_SECRETS, netboxDockerFiles, SEED_COMPOSE, SEED_SECRETS } from './adopt-fixtures';
 import { refusal, synth } from './util';
 import { mergeSecrets } from '../src/adopt/adopt-command';
 import { nearestRelease, netboxVersionOfImage, postgresImageMajor, resolveAdoption } from '../src/adopt/adoption-model';
-import { AdoptionOptions } from '../src/adopt/adoption-options';
 import { claimOfHeader, deriveAdoption } from '../src/adopt/derive-adoption';
 import { interpolate, normalizeProjectName, parseEnvFile, parseMount, readOldDeployment, ReadOldOptions } from '../src/adopt/old-compose';
 import { adoptionDifferences, readAdoptionBlock, writeAdoption } from '../src/adopt/projenrc-edit';
@@ -179,15 +178,6 @@ describe('choosing the release', () => {
     expect(nearestRelease(netbox, pg).refusal).toMatch(message);
   });
 });
-
-const ADOPTION: AdoptionOptions = {
-  projectName: 'netbox',
-  netboxImage: 'netboxcommunity/netbox:v3.0-1.4.1',
-  postgresImage: 'postgres:13-alpine',
-  postgresDataPath: '/var/lib/postgresql/data',
-  postgresDataVolume: 'netbox_netbox-postgres-data',
-  mediaVolume: 'netbox_netbox-media-files',
-};
 
 describe('the adoption option', () => {
   const s = synth({ name: 'netbox-pomerium', netboxVersion: 'v3.0-1.4.1', adoption: ADOPTION });

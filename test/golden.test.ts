@@ -1,4 +1,5 @@
 import { Testing } from 'projen';
+import { ADOPTION } from './adopt-fixtures';
 import { refusal, SEED } from './util';
 import {
   ApiAccess, Criteria, EmailSecurity, IdpProvider, Matcher, NetboxPomeriumProject, NetboxPomeriumProjectOptions, Policy, SwarmTraefikVersion,
@@ -81,13 +82,8 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
     name: 'netbox-pomerium',
     netboxVersion: 'v3.0-1.4.1',
     adoption: {
+      ...ADOPTION,
       composeFile: '/srv/netbox/docker-compose.yml',
-      projectName: 'netbox',
-      netboxImage: 'netboxcommunity/netbox:v3.0-1.4.1',
-      postgresImage: 'postgres:13-alpine',
-      postgresDataPath: '/var/lib/postgresql/data',
-      postgresDataVolume: 'netbox_netbox-postgres-data',
-      mediaVolume: 'netbox_netbox-media-files',
       redisDataVolume: 'netbox_netbox-redis-data',
       userClaim: 'sub',
     },
