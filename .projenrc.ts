@@ -34,7 +34,9 @@ const project = new cdk.JsiiProject({
   projenVersion: '0.103.25',
   devDeps: ['constructs@10.4.2', '@types/node@^20', 'ajv@^8',
     // Kubernetes target: types for the renderers (type-only imports), validators for the tests.
-    'kubernetes-types@^1.30.0', 'kubernetes-models@^4.5.1', '@kubernetes-models/traefik@^0.2.4'],
+    'kubernetes-types@^1.30.0', 'kubernetes-models@^4.5.1', '@kubernetes-models/traefik@^0.2.4',
+    // Plugins: the generated Dockerfile is read by a real Dockerfile parser in the tests.
+    'dockerfile-ast@^0.7.1'],
   // Non-jsii runtime libraries must travel inside the package.
   bundledDeps: ['yaml@^2'],
 

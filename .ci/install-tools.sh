@@ -4,7 +4,8 @@
 #     with a private apt sources list, so the bookworm system itself is left alone;
 #   - the docker CLI (`docker stack config`) when the machine lacks it;
 #   - systemd-analyze (`systemd-analyze verify` of the backup units; Debian package systemd) and
-#     age (the backup tests encrypt and decrypt .env) when they are missing.
+#     age (the backup tests encrypt and decrypt .env) and python3 (it runs the generated Python)
+#     when they are missing.
 set -euo pipefail
 
 plugin_dir=/usr/local/lib/docker/cli-plugins
@@ -28,6 +29,12 @@ fi
 if ! command -v age >/dev/null 2>&1; then
   apt_update
   apt-get install -y -qq age >/dev/null
+fi
+
+# python3 runs the generated Python (plugins.py, the users script's snippets) in the tests.
+if ! command -v python3 >/dev/null 2>&1; then
+  apt_update
+  apt-get install -y -qq --no-install-recommends python3 >/dev/null
 fi
 
 if ! docker compose version >/dev/null 2>&1; then

@@ -100,6 +100,53 @@ export interface UserSecret {
 }
 
 /**
+ * One NetBox plugin, installed from PyPI at an exact version into the NetBox image that the web
+ * service and the worker share.
+ */
+export interface NetboxPluginOptions {
+  /** PyPI package name, e.g. `netbox-plugin-dns`. */
+  readonly package: string;
+
+  /** Exact release (pinned with `==`), e.g. `1.4.7`. */
+  readonly version: string;
+
+  /**
+   * The Python module NetBox loads (its name in `PLUGINS`), e.g. `netbox_dns`.
+   * @default - the module of a well-known plugin; otherwise the package name with `-` and `.` as `_`
+   */
+  readonly module?: string;
+
+  /**
+   * The plugin's `PLUGINS_CONFIG` entry: JSON values only (strings, numbers, booleans, null, lists, objects).
+   * Never put a secret here: use `secrets`.
+   * @default - none
+   */
+  readonly config?: Record<string, any>;
+
+  /**
+   * Settings of the plugin's `PLUGINS_CONFIG` entry whose value is a secret you supply: setting name →
+   * the name of a `userSecrets` entry (which must reach "netbox" and "netbox-worker"). `plugins.py`
+   * reads the value from the environment (or the Swarm secret file) when NetBox starts; it is never written.
+   * @default - none
+   */
+  readonly secrets?: Record<string, string>;
+
+  /**
+   * Extra shell commands the image build runs (as root, after the install, before static files
+   * are collected), one `RUN` each. Well-known plugins that need one get it without this.
+   * @default - none beyond the well-known plugin's own
+   */
+  readonly buildSteps?: string[];
+
+  /**
+   * You checked yourself that this version works with the NetBox of `netboxVersion`: the built-in
+   * compatibility table (which ages) no longer refuses it.
+   * @default false
+   */
+  readonly compatibilityChecked?: boolean;
+}
+
+/**
  * The Traefik release that reads the Swarm stack's labels; it decides the name of the network label.
  */
 export enum SwarmTraefikVersion {
@@ -146,6 +193,14 @@ export interface SwarmOptions {
    * @default SwarmTraefikVersion.V3_2_2_OR_LATER
    */
   readonly traefikVersion?: SwarmTraefikVersion;
+
+  /**
+   * With `plugins`: the registry repository of the NetBox image with the plugins (no tag), e.g.
+   * `registry.example.org/netops/netbox`. Swarm cannot build images: `npx projen push` builds and
+   * pushes it, tagged with the NetBox tag and a digest of the plugin set, and the stack runs it.
+   * @default - none; required with `plugins` and `swarm: true`
+   */
+  readonly pluginImageRepository?: string;
 }
 
 /**
@@ -280,6 +335,13 @@ export interface KubernetesOptions {
    * @default 1
    */
   readonly pomeriumReplicas?: number;
+
+  /**
+   * With `plugins`: the registry repository of the NetBox image with the plugins (no tag), e.g.
+   * `registry.example.org/netops/netbox`. The cluster pulls it; `npx projen push` builds and pushes it.
+   * @default - none; required with `plugins` and `kubernetes: true`
+   */
+  readonly pluginImageRepository?: string;
 }
 
 /**
@@ -494,6 +556,14 @@ export interface NetboxPomeriumProjectOptions extends typescript.TypeScriptProje
    * @default "UTC"
    */
   readonly timeZone?: string;
+
+  /**
+   * NetBox plugins, built into one image that NetBox's web service and worker share
+   * (`netbox-plugins/`: a Dockerfile from the exact netbox-docker tag, pinned requirements,
+   * `plugins.py`). A well-known plugin's version is checked against the NetBox release.
+   * @default - none: the stock netbox-docker image
+   */
+  readonly plugins?: NetboxPluginOptions[];
 
   /**
    * More web applications behind the same Pomerium.

@@ -81,6 +81,8 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     new SecretsDotEnvFile(this, FILES.secrets, () => this.model.secrets, () => this.model.callbackUrl, composeCommand(stack),
       () => this.model.userSecrets);
 
+    // Before the plan's tasks: a deployment's `build` builds the NetBox image with plugins, not TypeScript.
+    this.makeLean();
     // Each target's files and tasks (compose.yaml and its files; stack.yaml with swarm on).
     this.planFiles = new PlanFiles(this, () => this.plan);
     this.planFiles.registerNew();
@@ -89,7 +91,6 @@ export class NetboxPomeriumProject extends typescript.TypeScriptAppProject {
     addAdoptTask(this);
     addDoctor(this, () => renderDoctorFacts(this.model, this.plan.compose, composeCommand(this.model),
       { idpProviderUrl: DEFAULTS.placeholderIdpUrl, idpClientId: DEFAULTS.placeholderClientId }));
-    this.makeLean();
     new GeneratedMarkdownFile(this, FILES.runbook, () => renderRunbook(this.model, this.plan.compose, this.planFiles.runbookSections()));
     new YamlFile(this, FILES.workflow, { obj: () => renderDriftWorkflow(this.model.userSecrets.map((s) => s.name)) });
   }

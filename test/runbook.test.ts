@@ -64,7 +64,13 @@ test('options a deployment ignores are named in a warning, not silently dropped'
 
 describe('task names the messages and the runbook use', () => {
   test('every name in TASKS is a task of a deployment (stack-* with swarm), and every `npx projen <task>` in the runbook exists', () => {
-    const s = synth({ swarm: true });
+    // With plugins too: build, and push for the Swarm repository.
+    const s = synth({
+      swarm: true,
+      netboxVersion: 'v4.5-4.0.0',
+      plugins: [{ package: 'netbox-inventory', version: '2.5.1' }],
+      swarmOptions: { pluginImageRepository: 'registry.example.org/netbox' },
+    });
     const tasks = Object.keys(s.files['.projen/tasks.json'].tasks);
     expect(tasks).toEqual(expect.arrayContaining(Object.values(TASKS)));
     const named = [...new Set([...String(s.files['README.md']).matchAll(/npx projen ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]))];

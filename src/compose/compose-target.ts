@@ -3,6 +3,8 @@ import { checkIsolation } from '../checks/isolation';
 import { composeTasks } from '../deployment/deployment-tasks';
 import { FILES, SERVICES } from '../model/stack-names';
 import { netboxSettings, renderNetboxExtraConfig } from '../netbox/netbox-settings';
+import { pluginFiles } from '../plugins/plugin-files';
+import { pluginsRunbookSection } from '../plugins/plugins-runbook';
 import { renderPomeriumConfig } from '../pomerium/pomerium-config';
 import { checkUnderscoreHeaders } from '../pomerium/pomerium-version';
 import type { DeploymentTarget } from '../targets/deployment-target';
@@ -24,14 +26,15 @@ export const composeTarget: DeploymentTarget = {
         { path: FILES.netboxEnv, format: 'commented-text', content: envLines(netbox.env) },
         { path: FILES.postgresEnv, format: 'commented-text', content: envLines(renderPostgresEnv()) },
         { path: FILES.netboxExtraConfig, format: 'commented-text', content: renderNetboxExtraConfig(model) },
+        ...pluginFiles(model),
         ...model.apps.map((app) => ({
           path: FILES.appEnv(app.name),
           format: 'commented-text' as const,
           content: Object.keys(app.environment).length > 0 ? envLines(app.environment) : undefined,
         })),
       ],
-      tasks: composeTasks(model),
-      runbook: [],
+      tasks: composeTasks(model, shared.compose),
+      runbook: pluginsRunbookSection(model),
     };
   },
 };

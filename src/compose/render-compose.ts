@@ -1,7 +1,8 @@
 import { proxyEnvironment } from '../egress/egress-settings';
 import type { StackModel } from '../model/deployment-model';
-import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, netboxDataVolumes, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
+import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, netboxDataVolumes, PLUGINS_CONFIG_MOUNT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, renderNetboxExtraConfig } from '../netbox/netbox-settings';
+import { pluginImage } from '../plugins/plugin-image';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 import { userSecretVariables } from '../secrets/user-secrets';
@@ -113,6 +114,10 @@ function netboxServices(model: StackModel): ComposeObject {
   const { release } = model.netbox;
   const netboxVolumes = netboxDataVolumes(release).map(mountOf);
   if (renderNetboxExtraConfig(model)) netboxVolumes.push(`./${FILES.netboxExtraConfig}:${NETBOX_EXTRA_CONFIG_MOUNT}:ro`);
+  // With plugins, every NetBox service runs the one locally built image (a worker left on the stock
+  // image fails the plugins' jobs); only the web service builds it, the others never pull it.
+  const plugins = pluginImage(model);
+  if (plugins) netboxVolumes.push(`./${FILES.pluginsConfig}:${PLUGINS_CONFIG_MOUNT}:ro`);
   const netboxEnvironment: Record<string, string> = {
     DB_PASSWORD: secretRef(SECRET_NAMES.db),
     REDIS_PASSWORD: secretRef(SECRET_NAMES.redis),
@@ -121,7 +126,8 @@ function netboxServices(model: StackModel): ComposeObject {
     ...(release.apiTokenPepper ? { API_TOKEN_PEPPER_1: secretRef(SECRET_NAMES.pepper) } : {}),
   };
   const netboxBase = {
-    image: `netboxcommunity/netbox:${release.tag}`,
+    image: plugins?.local ?? `netboxcommunity/netbox:${release.tag}`,
+    ...(plugins ? { pull_policy: 'never' } : {}),
     restart: RESTART,
     user: release.containerUser,
     env_file: [FILES.netboxEnv],
@@ -138,6 +144,7 @@ function netboxServices(model: StackModel): ComposeObject {
   const services: ComposeObject = {};
   services[SERVICES.netbox] = {
     ...netboxBase,
+    ...(plugins ? { build: { context: `./${FILES.pluginBuildContext}` } } : {}),
     ...own(SERVICES.netbox),
     depends_on: {
       [SERVICES.postgres]: { condition: 'service_healthy' },

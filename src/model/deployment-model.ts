@@ -128,6 +128,32 @@ export interface UserSecretModel {
   readonly description: string;
 }
 
+/** One NetBox plugin of the image, with the well-known plugin's extras applied. */
+export interface PluginModel {
+  /** PyPI name, as declared. */
+  readonly package: string;
+  readonly version: string;
+  /** Its name in `PLUGINS`. */
+  readonly module: string;
+  /** Its `PLUGINS_CONFIG` entry (JSON values). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** `PLUGINS_CONFIG` setting → the user secret that fills it when NetBox starts. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Shell commands run by the image build after the install (the well-known plugin's first). */
+  readonly buildSteps: readonly string[];
+  /** Python lines the configuration needs outside `PLUGINS_CONFIG` (the well-known plugin's). */
+  readonly settings: readonly string[];
+}
+
+/** The NetBox image with plugins: what goes into it and where the cluster targets pull it from. */
+export interface PluginsModel {
+  readonly plugins: readonly PluginModel[];
+  /** Registry repository the Swarm stack runs the image from (`swarmOptions.pluginImageRepository`). */
+  readonly swarmRepository?: string;
+  /** Registry repository the Kubernetes manifests pull the image from. */
+  readonly kubernetesRepository?: string;
+}
+
 /** The whole deployment as plain, validated data. Every generated file is rendered from it. */
 export interface StackModel {
   readonly projectName: string;
@@ -165,6 +191,8 @@ export interface StackModel {
   readonly backups: BackupModel;
   /** The users, offboard and break-glass tasks. */
   readonly lifecycle: UserLifecycleModel;
+  /** The NetBox plugins and their image; undefined without plugins (the stock image). */
+  readonly plugins?: PluginsModel;
   /** What `npx projen adopt` took over from an old deployment (project name, volumes, Postgres, claim). */
   readonly adoption?: AdoptionModel;
   /** Printed at every synthesis. */

@@ -16,6 +16,7 @@ import { resolveKubernetes } from '../kubernetes/kubernetes-resolve';
 import { DEFAULT_NETBOX_TAG, findNetboxRelease } from '../netbox/netbox-releases';
 import { resolveNetbox } from '../netbox/netbox-resolve';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
+import { resolvePlugins } from '../plugins/plugins-resolve';
 import { resolveIdp } from '../pomerium/idp-provider';
 import { resolveDeclaredPolicy, resolvePomerium } from '../pomerium/pomerium-resolve';
 import { secretSpecsFor } from '../secrets/secret-specs';
@@ -67,6 +68,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
       + 'identity header names, so anyone who reaches it without passing Pomerium can become any user. Remove the option '
       + 'unless this is an isolated test setup.');
   }
+  const plugins = resolvePlugins(p, options, netbox.release, userSecrets, warnings);
   const backups = resolveBackups(p, options);
   const swarmSettings = buildSwarmModel(p, options, { netbox: SERVICES.netbox, worker: SERVICES.worker, pomerium: SERVICES.pomerium }, warnings);
   const kubernetes = resolveKubernetes(p, options, projectName, warnings);
@@ -93,6 +95,7 @@ export function buildModel(p: DeclarationProblems, options: NetboxPomeriumProjec
     allowPostgresUpgrade: options.allowPostgresUpgrade ?? false,
     backups,
     lifecycle,
+    plugins,
     adoption,
     warnings,
   };

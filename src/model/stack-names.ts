@@ -99,10 +99,18 @@ export const FILES = {
    * synthesis (committed, read-only). Next to projen's own machine-read files (tasks.json).
    */
   doctorFacts: '.projen/doctor.json',
+  /** With plugins: the build context of the NetBox image with the plugins, and its three files. */
+  pluginBuildContext: 'netbox-plugins',
+  pluginDockerfile: 'netbox-plugins/Dockerfile',
+  pluginRequirements: 'netbox-plugins/plugin_requirements.txt',
+  pluginsConfig: 'netbox-plugins/plugins.py',
   /** With swarm: the stack file and the script behind stack-deploy / stack-rm. */
   stack: 'stack.yaml',
   stackScript: 'swarm/stack.sh',
 } as const;
+
+/** Where netbox-docker reads plugins.py (its configuration directory); the image has it there too. */
+export const PLUGINS_CONFIG_MOUNT = '/etc/netbox/config/plugins.py';
 
 /** NetBox's Django management script inside the netbox-docker image. */
 export const NETBOX_MANAGE = '/opt/netbox/netbox/manage.py';
@@ -134,4 +142,6 @@ export const TASKS = {
   breakGlass: 'break-glass',
   stackUsers: 'stack-users',
   stackOffboard: 'stack-offboard',
+  build: 'build',
+  push: 'push',
 } as const;

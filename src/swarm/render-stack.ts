@@ -3,6 +3,7 @@ import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
 import { SERVICES } from '../model/stack-names';
+import { pluginImage } from '../plugins/plugin-image';
 import { sortKeys } from '../traefik/traefik-labels';
 import { TraefikProvider } from '../traefik/traefik-provider';
 
@@ -152,6 +153,18 @@ interface StackContext {
   readonly nodeLocal: ReadonlySet<string>;
 }
 
+/**
+ * Swarm cannot build: the services on the locally built NetBox image with plugins run the image
+ * `npx projen push` pushed (swarmOptions.pluginImageRepository; the model refuses plugins without it).
+ */
+function runPushedImage(model: StackModel, out: ComposeObject): void {
+  const image = pluginImage(model);
+  if (!image || out.image !== image.local) return;
+  delete out.build;
+  delete out.pull_policy;
+  out.image = image.swarm ?? image.local;
+}
+
 /** The data services never run twice: two servers on one volume corrupt it. */
 const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 
@@ -168,6 +181,7 @@ function stackService(context: StackContext, name: string, svc: any): ComposeObj
     // Plain strings: the long form is not known to work under Swarm.
     out.env_file = [out.env_file].flat().map((e: any) => (typeof e === 'string' ? e : e.path));
   }
+  runPushedImage(context.model, out);
   deliverSecrets(context, name, out);
   mountConfigs(context, out);
 
