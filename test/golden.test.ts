@@ -23,6 +23,15 @@ const WIKI = {
   environment: { DB_TYPE: 'sqlite', DB_FILEPATH: '/wiki/db.sqlite' },
 };
 
+const PLUGINS: Partial<NetboxPomeriumProjectOptions> = {
+  netboxVersion: 'v4.5-4.0.0',
+  userSecrets: [{ name: 'INVENTORY_SYNC_TOKEN', description: 'API token netbox-inventory syncs with' }],
+  plugins: [
+    { package: 'netbox-topology-views', version: '4.5.1', config: { allow_coordinates_saving: true, always_save_coordinates: false } },
+    { package: 'netbox-inventory', version: '2.5.1', config: { used_status_name: 'used' }, secrets: { sync_token: 'INVENTORY_SYNC_TOKEN' }, buildSteps: ['mkdir -p /opt/netbox/netbox/media/inventory'] },
+  ],
+};
+
 /** name → a project built from a declaration (some through addApp). */
 const MATRIX: Record<string, () => NetboxPomeriumProject> = {
   'seed': () => new NetboxPomeriumProject(SEED),
@@ -147,6 +156,16 @@ const MATRIX: Record<string, () => NetboxPomeriumProject> = {
     emailUsername: 'netbox',
     userSecrets: [{ name: 'DIODE_CLIENT_SECRET' }],
   }),
+  'plugins: two from the table, a secret, a build step': () => new NetboxPomeriumProject({ ...SEED, ...PLUGINS }),
+  'plugins with swarm and kubernetes, branching last': () => new NetboxPomeriumProject({
+    ...SEED,
+    ...PLUGINS,
+    plugins: [...PLUGINS.plugins!, { package: 'netboxlabs-netbox-branching', version: '1.1.2' }],
+    swarm: true,
+    swarmOptions: { pluginImageRepository: 'registry.example.org/netops/netbox' },
+    kubernetes: true,
+    kubernetesOptions: { pluginImageRepository: 'registry.example.org/netops/netbox' },
+  }),
 };
 for (const release of NETBOX_RELEASES) {
   MATRIX[`${release.tag} with superusers and groups`] = () => new NetboxPomeriumProject({
@@ -200,6 +219,7 @@ describe('golden warnings', () => {
     'azure group sync with GUIDs': { superuserGroups: ['62f8f72a-3e06-11ec-9bbc-0242ac130002'] },
     'github groups': { idpProvider: IdpProvider.GITHUB, idpProviderUrl: undefined, allowedGroups: ['netops'] },
     'netbox 3.0 logout': { netboxVersion: 'v3.0-1.4.1', superusers: ['admin@example.org'] },
+    'plugins: unknown plugin and unlisted release': { netboxVersion: 'v4.5-4.0.0', plugins: [{ package: 'netbox-acme', version: '1.0.0' }, { package: 'netbox-inventory', version: '2.5.9' }] },
     'policy that allows everyone': { allowedDomains: undefined, allowedGroups: undefined, allowedEmails: undefined, policy: Policy.allow(Criteria.accept()) },
   };
   test.each(Object.keys(WARNED))('%s', (name) => {
@@ -265,6 +285,18 @@ describe('golden refusals', () => {
       emailServer: 'smtp example.org', emailUsername: 'netbox', userSecrets: [{ name: 'EMAIL_PASSWORD' }, { name: 'x', services: ['redis'] }],
     },
     'override that puts Postgres on the egress network': { composeOverrides: { 'services.postgres.networks': ['netbox', 'netbox-egress'] } },
+    'plugins: a pin outside the release\'s range': { netboxVersion: 'v4.5-4.0.0', plugins: [{ package: 'netbox-plugin-dns', version: '1.4.8' }] },
+    'plugins: every bad input at once': {
+      netboxVersion: 'v4.5-4.0.0',
+      plugins: [
+        { package: 'netbox inventory', version: '>=2.5' },
+        { package: 'netbox-qrcode', version: '0.0.20', module: 'netbox-qrcode', config: { when: new Date(0), api_key: 'literal' } },
+        { package: 'Netbox_QRCode', version: '0.0.20', secrets: { token: 'UNDECLARED' }, buildSteps: ['a\nb'] },
+        { package: 'netboxlabs-netbox-branching', version: '1.1.2' },
+        { package: 'netbox-attachments', version: '11.0.1' },
+      ],
+    },
+    'plugins on swarm and kubernetes without a registry': { netboxVersion: 'v4.5-4.0.0', plugins: [{ package: 'netbox-inventory', version: '2.5.1' }], swarm: true, kubernetes: true },
   };
   test.each(Object.keys(REFUSED))('%s', (name) => {
     const message = refusal(REFUSED[name]);
