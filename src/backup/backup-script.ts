@@ -1,6 +1,7 @@
 import type { StackModel } from '../model/deployment-model';
 import { BACKUP_DIR, BACKUP_STATUS_FILE, NETBOX_DB, netboxDataVolumes, NetboxDataVolume, SECRETS_FILE, SERVICES, VERIFY_STATUS_FILE } from '../model/stack-names';
 import { NETBOX_RELEASES, postgresMajor } from '../netbox/netbox-releases';
+import { normalizePackage } from '../plugins/plugin-catalog';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
 /** The files of one set, relative to the set directory. */
@@ -45,6 +46,8 @@ export interface DataScriptFacts {
   readonly recipients: readonly string[];
   /** The `.env` variables the data depends on (sessions, API tokens). */
   readonly dataSecrets: readonly string[];
+  /** The plugins the NetBox image installs, as `<normalized package>==<version>`. */
+  readonly plugins: readonly string[];
   /** major -> [last minor, a supported tag with it]. */
   readonly lastMinor: Readonly<Record<number, readonly [number, string | undefined]>>;
 }
@@ -56,8 +59,8 @@ export interface DataScriptFacts {
 export function dataScriptFacts(model: StackModel, compose: { readonly services?: Record<string, any> }, composeCmd: string): DataScriptFacts {
   const { release } = model.netbox;
   const services = compose.services ?? {};
-  const netboxImage = String(services[SERVICES.netbox]?.image ?? `netboxcommunity/netbox:${release.tag}`);
-  const writers = Object.keys(services).filter((s) => services[s]?.image === netboxImage)
+  const runningImage = String(services[SERVICES.netbox]?.image ?? `netboxcommunity/netbox:${release.tag}`);
+  const writers = Object.keys(services).filter((s) => services[s]?.image === runningImage)
     .map((service) => ({ service, replicas: model.swarmSettings.replicas[service] ?? 1 }));
   const secretNames = new Set(model.secrets.map((s) => s.envName));
   const lastMinor: Record<number, readonly [number, string | undefined]> = {};
@@ -72,7 +75,9 @@ export function dataScriptFacts(model: StackModel, compose: { readonly services?
     dbName: NETBOX_DB,
     dbUser: NETBOX_DB,
     netboxService: SERVICES.netbox,
-    netboxImage,
+    // The throwaway containers only need tar and sh: the stock image, which every node can pull (a
+    // locally built image with plugins exists only where it was built).
+    netboxImage: `netboxcommunity/netbox:${release.tag}`,
     netboxTag: release.tag,
     netboxVersion: release.netbox.join('.'),
     postgresMajor: postgresMajor(release.postgresImage),
@@ -84,6 +89,7 @@ export function dataScriptFacts(model: StackModel, compose: { readonly services?
     copyCommand: model.backups.copyCommand,
     recipients: model.backups.recipients,
     dataSecrets: [SECRET_NAMES.secretKey, SECRET_NAMES.pepper].filter((n) => secretNames.has(n)),
+    plugins: (model.plugins?.plugins ?? []).map((p) => `${normalizePackage(p.package)}==${p.version}`),
     lastMinor,
   };
 }
@@ -135,6 +141,8 @@ export function renderDataScript(f: DataScriptFacts, marker?: string): string[] 
     `WRITERS=(${f.writers.map((w) => q(`${w.service}=${w.replicas}`)).join(' ')})`,
     `SWARM_DECLARED=${f.swarm ? 1 : 0}`,
     `DATA_NODE_LABEL=${q(f.dataNodeLabel)}`,
+    '# The plugins of the NetBox image (package==version): recorded in each set, compared on restore.',
+    `PLUGINS=(${f.plugins.map(q).join(' ')})`,
     '# backups.keep (empty: keep every set), backups.copyCommand, backups.recipients.',
     `KEEP=${f.keep ?? ''}`,
     `COPY_COMMAND=${f.copyCommand === undefined ? "''" : q(f.copyCommand)}`,
@@ -384,6 +392,7 @@ const BODY: readonly string[] = [
   '  printf \'netbox-version\\t%s\\n\' "$NETBOX_VERSION"',
   '  printf \'postgres-major\\t%s\\n\' "$POSTGRES_MAJOR"',
   '  printf \'secrets\\t%s\\n\' "$secrets"',
+  '  for v in "${PLUGINS[@]}"; do printf \'plugin\\t%s\\n\' "$v"; done',
   '  for f in "${files[@]}"; do printf \'file\\t%s\\t%s\\t%s\\n\' "$(sha256 "$work/$f")" "$(size "$work/$f")" "$f"; done',
   '  for v in "${VOLUMES[@]}"; do printf \'volume\\t%s\\t%s\\t%s\\n\' "${v%%:*}" "${v#*:}" "$(wc -l < "$work/volumes/${v%%:*}.sha256" | tr -d \' \')"; done',
   '  awk \'{ print "rows\\t" $0 }\' "$work/rows"',
@@ -416,7 +425,7 @@ const BODY: readonly string[] = [
   'check_set() {',
   '  local kind a b c v listed=" " problems=()',
   '  M_FORMAT="" M_PROJECT="" M_CREATED="" M_TAG="" M_VERSION="" M_PG="" M_SECRETS=""',
-  '  M_VOLUMES=() M_ROWS=()',
+  '  M_VOLUMES=() M_ROWS=() M_PLUGINS=()',
   '  while IFS=$\'\\t\' read -r kind a b c; do',
   '    case "$kind" in',
   '      netbox-pomerium-backup) M_FORMAT="$a" ;;',
@@ -428,6 +437,7 @@ const BODY: readonly string[] = [
   '      secrets) M_SECRETS="$a" ;;',
   '      volume) M_VOLUMES+=("$a:$b") ;;',
   '      rows) M_ROWS+=("$a"$\'\\t\'"$b") ;;',
+  '      plugin) M_PLUGINS+=("$a") ;;',
   '      file)',
   '        listed+="$c "',
   '        if [ ! -f "$SET/$c" ]; then problems+=("$c is missing")',
@@ -478,6 +488,21 @@ const BODY: readonly string[] = [
   '  for v in "${VOLUMES[@]}"; do if [ "${v%%:*}" = "$1" ]; then printf \'%s\' "${v#*:}"; return 0; fi; done',
   '}',
   '',
+  '# Warns about plugins of the set this deployment does not install at the same version: their tables',
+  '# come back either way, but a release older than the set\'s may not run on them.',
+  'check_plugins() {',
+  '  local p q have',
+  '  for p in "${M_PLUGINS[@]}"; do',
+  '    have=""',
+  '    for q in "${PLUGINS[@]}"; do if [ "${q%%==*}" = "${p%%==*}" ]; then have="$q"; fi; done',
+  '    if [ -z "$have" ]; then',
+  '      log "warning: $SET was taken with the plugin ${p%%==*} ${p#*==}, which this deployment does not install: its tables are restored, unused until it is in plugins again"',
+  '    elif [ "$have" != "$p" ]; then',
+  '      log "warning: $SET was taken with ${p%%==*} ${p#*==}; this deployment installs ${have#*==}. A release older than the set\'s may not run on its tables: pin ${p#*==} or later"',
+  '    fi',
+  '  done',
+  '}',
+  '',
   '# --- restore ----------------------------------------------------------------------------------',
   'restore() {',
   '  local v name mount files restored=() skipped=() untouched=()',
@@ -485,6 +510,7 @@ const BODY: readonly string[] = [
   '  check_set',
   '  check_postgres',
   '  check_netbox',
+  '  check_plugins',
   '  use_target',
   '  log "restoring $SET (project $M_PROJECT, NetBox $M_VERSION, Postgres $M_PG, taken $M_CREATED) into $PROJECT ($MODE)"',
   '  stop_writers',

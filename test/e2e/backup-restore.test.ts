@@ -275,6 +275,37 @@ describe('backup sets with a fake docker (Compose)', () => {
   });
 });
 
+describe('plugins in a set', () => {
+  const V45 = { netboxVersion: 'v4.5-4.0.0' };
+
+  test('a set records the plugins; a restore where one is missing or at another release warns, and still restores', () => {
+    const dir = scriptDeployment({ ...V45, plugins: [{ package: 'netbox-inventory', version: '2.5.1' }, { package: 'Netbox_Topology_Views', version: '4.5.1' }] });
+    const fake = seededDocker();
+    const backup = runScript(dir, fake, ['backup']);
+    expect(backup.status).toBe(0);
+    const name = sets(dir)[0];
+    const manifest = readFileSync(path.join(dir, 'backups', name, 'manifest.tsv'), 'utf-8').split('\n');
+    expect(manifest.filter((l) => l.startsWith('plugin\t'))).toEqual(['plugin\tnetbox-inventory==2.5.1', 'plugin\tnetbox-topology-views==4.5.1']);
+    // The throwaway containers run the stock image, which every node can pull.
+    expect(readFileSync(path.join(dir, 'scripts/netbox-data.sh'), 'utf-8')).toContain('NETBOX_IMAGE=netboxcommunity/netbox:v4.5-4.0.0\n');
+
+    const other = scriptDeployment({ ...V45, plugins: [{ package: 'netbox-inventory', version: '2.5.2', compatibilityChecked: true }] });
+    cpSync(path.join(dir, 'backups'), path.join(other, 'backups'), { recursive: true });
+    fake.setDatabase('netbox', '');
+    const r = runScript(other, fake, ['restore', '--', 'latest']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fake.database('netbox')).toBe(FAKE_DATABASE);
+    expect(r.stdout).toContain(`netbox-data: warning: backups/${name} was taken with the plugin netbox-topology-views 4.5.1, which this deployment does not install`);
+    expect(r.stdout).toContain(`netbox-data: warning: backups/${name} was taken with netbox-inventory 2.5.1; this deployment installs 2.5.2.`);
+
+    // The same plugins: no warning.
+    const same = runScript(dir, fake, ['restore', '--', 'latest']);
+    expect(same.status).toBe(0);
+    expect(same.stdout).not.toContain('warning');
+  });
+});
+
 describe('retention, copy off the host and encrypted secrets', () => {
   const offsite = mkdtempSync(path.join(tmpdir(), 'nbp-offsite-'));
   const keyDir = mkdtempSync(path.join(tmpdir(), 'nbp-age-'));
