@@ -4,6 +4,19 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { DockerfileParser } from 'dockerfile-ast';
 
+/**
+ * Stand-ins for the modules a plugins.py with netbox-branching imports inside the image: the plugin's
+ * utilities and netbox-docker's configuration module (preload `netbox.configuration.configuration`).
+ */
+export const BRANCHING_IMAGE_MODULES: Readonly<Record<string, string>> = {
+  'netbox_branching/__init__.py': '',
+  'netbox_branching/utilities.py': 'class DynamicSchemaDict(dict):\n    pass\n',
+  'netbox/__init__.py': '',
+  'netbox/configuration/__init__.py': '',
+  'netbox/configuration/configuration.py': 'DATABASES = {"default": {"NAME": "netbox", "HOST": "postgres"}}\n',
+};
+export const CONFIGURATION_MODULE = 'netbox.configuration.configuration';
+
 /** A Dockerfile as its instructions (keyword, arguments), read by a real Dockerfile parser. */
 export function dockerfileInstructions(text: string): Array<{ keyword: string; args: string }> {
   return DockerfileParser.parse(text).getInstructions().map((i) => ({ keyword: i.getKeyword(), args: i.getArgumentsContent() ?? '' }));

@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { parse } from 'yaml';
-import { dockerfileBase, dockerfileInstructions, runPluginsPy } from './plugin-checks';
+import { BRANCHING_IMAGE_MODULES, CONFIGURATION_MODULE, dockerfileBase, dockerfileInstructions, runPluginsPy } from './plugin-checks';
 import { dockerComposeV2, dockerComposeV2Resolved, dockerStackConfig, writeTree } from './real-validators';
 import { refusal, SEED, synth } from './util';
 import { NetboxPluginOptions, NetboxPomeriumProjectOptions } from '../src';
+import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { compileDeployment } from '../src/plan/compile';
 import { KNOWN_PLUGINS, supports } from '../src/plugins/plugin-catalog';
 import { pythonLiteral } from '../src/plugins/plugin-image';
@@ -73,10 +74,11 @@ describe('two plugins from the table', () => {
     expect(result.other).toEqual({});
   });
 
-  test('tasks: build builds the image, pull leaves it out, no push without a cluster', () => {
+  test('tasks: build runs docker build on the context under the image\'s name (no .env needed); pull is plain; no push without a cluster', () => {
     const tasks = tasksOf(s.files);
-    expect(tasks.build.steps[0].exec).toBe('docker compose -p netbox -f compose.yaml build');
-    expect(tasks.pull.steps[0].exec).toBe('docker compose -p netbox -f compose.yaml pull pomerium postgres redis redis-cache');
+    expect(tasks.build.steps[0].exec).toBe(`docker build -t ${image} netbox-plugins`);
+    // Compose skips the services on pull_policy: never.
+    expect(tasks.pull.steps[0].exec).toBe('docker compose -p netbox -f compose.yaml pull');
     expect(tasks.push).toBeUndefined();
   });
 
@@ -84,8 +86,8 @@ describe('two plugins from the table', () => {
     const runbook = s.files['README.md'];
     expect(runbook).toContain('## Plugins');
     expect(runbook).toContain(image);
-    expect(runbook).toMatch(/\| netbox-topology-views \| 4\.5\.1 \| `netbox_topology_views` \| checked: /);
-    expect(runbook).toMatch(/\| netbox-inventory \| 2\.5\.1 \| `netbox_inventory` \| checked: /);
+    expect(runbook).toMatch(/\| netbox-topology-views \| 4\.5\.1 \| `netbox_topology_views` \| table: PyPI netbox-topology-views 4\.7\.0 README/);
+    expect(runbook).toMatch(/\| netbox-inventory \| 2\.5\.1 \| `netbox_inventory` \| table: netbox-inventory README table/);
   });
 
   test('Compose v2 accepts the file with its build context, and resolves web and worker to the one built image', () => {
@@ -173,10 +175,18 @@ describe('compatibility with the NetBox release', () => {
       .filter((w) => w.startsWith('plugins['))).toEqual([]);
   });
 
-  test.each(KNOWN_PLUGINS.flatMap((k) => k.releases.map((r) => [k.package, r] as const)))('%s %p: every table row is a valid range', (_name, release) => {
-    expect(release.source.length).toBeGreaterThan(10);
-    expect(supports(release, release.netboxMin)).toBe(release.netboxMin[2] === 0 || true);
-    expect(release.netboxMin[0] * 1000 + release.netboxMin[1]).toBeLessThanOrEqual(release.netboxMax[0] * 1000 + release.netboxMax[1]);
+  test.each(KNOWN_PLUGINS.flatMap((k) => k.releases.map((r) => [`${k.package} ${r.version}`, r] as const)))('%s fits a supported release and names its source', (_name, release) => {
+    // A row no supported netboxVersion can satisfy would only ever refuse.
+    expect(NETBOX_RELEASES.filter((r) => supports(release, r.netbox)).length).toBeGreaterThan(0);
+    expect(release.source).toMatch(/(__init__|COMPATIBILITY|README|netbox-plugin\.yaml|#\d+)/);
+  });
+
+  test('every table row\'s plugin has its module and at least one release', () => {
+    for (const k of KNOWN_PLUGINS) {
+      expect(k.module).toMatch(/^[a-z_]+$/);
+      expect(k.releases.length).toBeGreaterThan(0);
+    }
+    expect(KNOWN_PLUGINS.length).toBe(10);
   });
 
   test('the range check: minor inside, patch floor and patch cap', () => {
@@ -197,7 +207,12 @@ describe('bad input is refused before anything is written', () => {
     ['a wildcard', { package: 'netbox-inventory', version: '2.5.*' }, 'plugins[0].version: is not an exact version (got "2.5.*")'],
     ['an invalid package name', { package: 'netbox inventory', version: '2.5.1' }, 'plugins[0].package: is not a PyPI package name (got "netbox inventory")'],
     ['an invalid module', { package: 'netbox-inventory', version: '2.5.1', module: 'netbox-inventory' }, 'plugins[0].module: is not a Python module name (got "netbox-inventory")'],
-    ['a config value that is not JSON', { package: 'netbox-inventory', version: '2.5.1', config: { when: new Date(0) } }, 'plugins[0].config.when: is not a JSON value'],
+    ['a config value that is not JSON', { package: 'netbox-inventory', version: '2.5.1', config: { when: new Date(0) } }, 'plugins[0].config.when: is not a JSON value (got "a Date object")'],
+    ['a config that refers to itself', { package: 'netbox-inventory', version: '2.5.1', config: cyclic() }, 'plugins[0].config.self: is not a JSON value (got "a reference to an enclosing value (a cycle)")'],
+    ['a build step ending in a backslash', { package: 'netbox-inventory', version: '2.5.1', buildSteps: ['echo a \\'] }, 'plugins[0].buildSteps[0]: is not a one-line shell command'],
+    ['a build step in exec form', { package: 'netbox-inventory', version: '2.5.1', buildSteps: ['["echo", "a"]'] }, 'plugins[0].buildSteps[0]: is not a one-line shell command'],
+    ['a build step with a heredoc', { package: 'netbox-inventory', version: '2.5.1', buildSteps: ['cat <<EOF > /x'] }, 'plugins[0].buildSteps[0]: is not a one-line shell command'],
+    ['a secret literal nested in the config', { package: 'netbox-inventory', version: '2.5.1', config: { sync: { api_token: 'tok' } } }, 'plugins[0].config.sync.api_token: names a secret value'],
     ['NaN in the config', { package: 'netbox-inventory', version: '2.5.1', config: { limits: [1, NaN] } }, 'plugins[0].config.limits[1]: is not a JSON value (got "NaN")'],
     ['a multi-line build step', { package: 'netbox-inventory', version: '2.5.1', buildSteps: ['echo a\necho b'] }, 'plugins[0].buildSteps[0]: is not a one-line shell command'],
   ])('%s', (_name, plugin, expected) => {
@@ -208,7 +223,7 @@ describe('bad input is refused before anything is written', () => {
 
   test('the same plugin twice (by its normalized name), and two plugins with one module', () => {
     const message = refusal({ netboxVersion: V45, plugins: [INVENTORY, { ...INVENTORY, package: 'Netbox_Inventory' }] });
-    expect(message).toContain('plugins[1].package: repeats the package of plugins[0].package (got "netbox-inventory"). Declare each plugin once.');
+    expect(message).toContain('plugins[1].package: is the plugin of plugins[0] again (got "Netbox_Inventory"). Declare each plugin once.');
     expect(refusal({ netboxVersion: V45, plugins: [INVENTORY, { package: 'netbox-inventory-extras', version: '1.0.0', module: 'netbox_inventory' }] }))
       .toContain('plugins[1].module: repeats the module of plugins[0].module (got "netbox_inventory")');
   });
@@ -234,8 +249,8 @@ describe('clusters cannot build: Swarm and Kubernetes run a pushed image', () =>
       expect(stack.services[service].build).toBeUndefined();
       expect(stack.services[service].pull_policy).toBeUndefined();
     }
-    expect(tasksOf(s.files).push.steps[0].exec).toBe(
-      `docker compose -p netbox -f compose.yaml build && docker tag ${local} ${pushed} && docker push ${pushed}`);
+    expect(tasksOf(s.files).push.steps[0].exec).toBe(`docker build -t ${local} netbox-plugins && docker tag ${local} ${pushed} && docker push ${pushed}`);
+    expect(s.files['swarm/stack.sh']).toContain('docker stack deploy -c stack.yaml --with-registry-auth "$@" "$STACK"');
     const dir = writeTree(s.files);
     const env = Object.fromEntries(stackNameVariables(s.files['stack.yaml']).map((v) => [v, 'x']));
     expect(dockerStackConfig(dir, 'stack.yaml', env).status).toBe(0);
@@ -257,20 +272,12 @@ describe('clusters cannot build: Swarm and Kubernetes run a pushed image', () =>
 
 describe('netbox-branching: settings outside PLUGINS_CONFIG, and last in PLUGINS', () => {
   const BRANCHING: NetboxPluginOptions = { package: 'netboxlabs-netbox-branching', version: '1.1.2' };
-  /** Stand-ins for the plugin's module and netbox-docker's configuration module, as plugins.py reads them. */
-  const STUBS = {
-    'netbox_branching/__init__.py': '',
-    'netbox_branching/utilities.py': 'class DynamicSchemaDict(dict):\n    pass\n',
-    'netbox/__init__.py': '',
-    'netbox/configuration/__init__.py': '',
-    'netbox/configuration/configuration.py': 'DATABASES = {"default": {"NAME": "netbox", "HOST": "postgres"}}\n',
-  };
 
   test('plugins.py wraps configuration.py\'s DATABASES and adds the router, after PLUGINS_CONFIG', () => {
     const s = synth({ netboxVersion: V45, plugins: [INVENTORY, BRANCHING] });
     const source = s.files['netbox-plugins/plugins.py'];
     expect(source.indexOf('DATABASE_ROUTERS')).toBeGreaterThan(source.indexOf('PLUGINS_CONFIG'));
-    const result = runPluginsPy(source, {}, STUBS, [], ['netbox.configuration.configuration']);
+    const result = runPluginsPy(source, {}, BRANCHING_IMAGE_MODULES, [], [CONFIGURATION_MODULE]);
     expect(result.PLUGINS).toEqual(['netbox_inventory', 'netbox_branching']);
     expect(result.other).toEqual({
       DATABASES: "{'default': {'NAME': 'netbox', 'HOST': 'postgres'}}",
@@ -283,7 +290,47 @@ describe('netbox-branching: settings outside PLUGINS_CONFIG, and last in PLUGINS
     expect(refusal({ netboxVersion: V45, plugins: [BRANCHING, INVENTORY] })).toContain(
       'plugins[0]: must be the last plugin: netbox_branching adds branching only to the models of the plugins listed before it (got "netboxlabs-netbox-branching"). Move this entry to the end of plugins.');
     expect(refusal({ netboxVersion: 'v4.1-3.0.2', plugins: [{ ...BRANCHING, compatibilityChecked: true }] })).toContain(
-      'plugins[0].package: needs netbox-docker 3.4.0 or later, whose configuration the generated settings of netbox_branching build on; netboxVersion "v4.1-3.0.2" is netbox-docker 3.0.2');
+      'plugins[0].package: needs a netbox-docker release whose configuration.py defines DATABASES (3.4.0 or later), which the generated settings of netbox_branching wrap; netboxVersion "v4.1-3.0.2" is netbox-docker 3.0.2');
+  });
+});
+
+describe('edges', () => {
+  test('an empty list is no plugins', () => {
+    const s = synth({ netboxVersion: V45, plugins: [] });
+    for (const file of FILES) expect(s.files[file]).toBeUndefined();
+    expect(s.compose.services.netbox.image).toBe(`netboxcommunity/netbox:${V45}`);
+  });
+
+  test('housekeeping (releases before NetBox 4.4) runs the same image', () => {
+    const s = synth({ netboxVersion: 'v4.1-3.0.2', plugins: [{ package: 'netbox-inventory', version: '2.2.1' }] });
+    expect(s.compose.services['netbox-housekeeping'].image).toBe(s.compose.services.netbox.image);
+    expect(s.compose.services.netbox.image).toMatch(/-plugins-/);
+  });
+
+  test('a plugin secret must be one the user declared, not one the declaration implies', () => {
+    expect(refusal({
+      ...WITH_PLUGINS,
+      emailServer: 'smtp.example.org',
+      emailFrom: 'netbox@example.org',
+      emailUsername: 'netbox',
+      plugins: [{ ...INVENTORY, secrets: { smtp: 'EMAIL_PASSWORD' } }],
+    }))
+      .toContain('plugins[0].secrets.smtp: is not the name of a secret declared in userSecrets (got "EMAIL_PASSWORD")');
+  });
+
+  test('a setting that names a secret (…_name) is not one', () => {
+    expect(() => synth({ ...WITH_PLUGINS, plugins: [{ ...INVENTORY, config: { client_secret_name: 'netbox_to_diode' } }] })).not.toThrow();
+  });
+
+  test('a repository for a cluster that is off adds no push task', () => {
+    const s = synth({ ...WITH_PLUGINS, swarmOptions: { pluginImageRepository: 'registry.example.org/netbox' } });
+    expect(tasksOf(s.files).push).toBeUndefined();
+    expect(s.files['README.md']).not.toContain('The cluster cannot build');
+  });
+
+  test('a compatibilityChecked pin is shown as the user\'s in the runbook', () => {
+    const s = synth({ netboxVersion: V45, plugins: [{ package: 'netbox-inventory', version: '2.4.1', compatibilityChecked: true }] });
+    expect(s.files['README.md']).toContain('| netbox-inventory | 2.4.1 | `netbox_inventory` | checked by you (compatibilityChecked) |');
   });
 });
 
@@ -303,6 +350,12 @@ describe('config values become Python literals that python3 reads back unchanged
     expect(runPluginsPy(source).PLUGINS_CONFIG).toEqual({ x: config });
   });
 });
+
+function cyclic(): Record<string, unknown> {
+  const config: Record<string, unknown> = { name: 'x' };
+  config.self = config;
+  return config;
+}
 
 /** The `${SWARM_...}` names stack.yaml expects from the deploy script. */
 function stackNameVariables(stackYaml: string): string[] {

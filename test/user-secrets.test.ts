@@ -16,6 +16,7 @@ describe('which variable names say they hold a secret', () => {
     ['EMAIL_PASSWORD', true], ['GF_SECURITY_SECRET_KEY', true], ['API_TOKEN_PEPPER_1', true], ['PLUGIN_API_TOKEN', true],
     ['AWS_CREDENTIALS', true], ['MY_KEY', true], ['DB_PASSWD', true],
     ['EMAIL_SSL_KEYFILE', false], ['EMAIL_SSL_CERTFILE', false], ['SECRET_KEY_FILE', false], ['TOKEN_PATH', false],
+    ['NETBOX_TO_DIODE_CLIENT_SECRET_NAME', false],
     ['BANNER_TOP', false], ['KEYCLOAK_REALM', false], ['MONKEY', false], ['LOGIN_TIMEOUT', false],
   ])('%s: %s', (name, secret) => {
     expect(namesSecret(name)).toBe(secret);

@@ -2,6 +2,7 @@ import type { StackModel } from '../model/deployment-model';
 import { BACKUP_DIR, BACKUP_STATUS_FILE, NETBOX_DB, netboxDataVolumes, NetboxDataVolume, SECRETS_FILE, SERVICES, VERIFY_STATUS_FILE } from '../model/stack-names';
 import { NETBOX_RELEASES, postgresMajor } from '../netbox/netbox-releases';
 import { normalizePackage } from '../plugins/plugin-catalog';
+import { clusterImage } from '../plugins/plugin-image';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
 /** The files of one set, relative to the set directory. */
@@ -75,9 +76,9 @@ export function dataScriptFacts(model: StackModel, compose: { readonly services?
     dbName: NETBOX_DB,
     dbUser: NETBOX_DB,
     netboxService: SERVICES.netbox,
-    // The throwaway containers only need tar and sh: the stock image, which every node can pull (a
-    // locally built image with plugins exists only where it was built).
-    netboxImage: `netboxcommunity/netbox:${release.tag}`,
+    // The throwaway containers run the image NetBox runs (a mirror set by an override included); with
+    // Swarm and plugins the pushed one, which every node can pull (the local build exists only where it was built).
+    netboxImage: model.swarm ? clusterImage(model, runningImage, 'swarm') : runningImage,
     netboxTag: release.tag,
     netboxVersion: release.netbox.join('.'),
     postgresMajor: postgresMajor(release.postgresImage),

@@ -33,7 +33,7 @@ export const composeTarget: DeploymentTarget = {
           content: Object.keys(app.environment).length > 0 ? envLines(app.environment) : undefined,
         })),
       ],
-      tasks: composeTasks(model, shared.compose),
+      tasks: composeTasks(model),
       runbook: pluginsRunbookSection(model),
     };
   },

@@ -1,7 +1,5 @@
-import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { FILES, TASKS } from '../model/stack-names';
-import { pluginImage } from '../plugins/plugin-image';
 import { pluginTasks } from '../plugins/plugin-tasks';
 import type { PlannedTask } from '../targets/deployment-target';
 
@@ -15,18 +13,15 @@ export function composeCommand(model: StackModel): string {
 }
 
 /** The day-to-day tasks of a deployment, each a thin wrapper around `docker compose`. */
-export function composeTasks(model: StackModel, composeFile: ComposeObject): PlannedTask[] {
+export function composeTasks(model: StackModel): PlannedTask[] {
   const compose = composeCommand(model);
-  // The NetBox image with plugins is built here, never pulled: pull the other services' images by name.
-  const built = pluginImage(model)?.local;
-  const pulled = built ? ` ${Object.keys(composeFile.services ?? {}).filter((s) => composeFile.services[s]?.image !== built).join(' ')}` : '';
   return [
     { name: TASKS.up, description: 'Start or update the stack in the background (docker compose up -d)', exec: `${compose} up -d`, receiveArgs: true },
     { name: TASKS.down, description: 'Stop and remove the containers; volumes (the data) stay', exec: `${compose} down`, receiveArgs: true },
     { name: 'logs', description: 'Follow the logs; pass service names to narrow them (npx projen logs -- netbox)', exec: `${compose} logs -f`, receiveArgs: true },
     { name: 'ps', description: 'Show the containers and their health', exec: `${compose} ps`, receiveArgs: true },
-    { name: 'pull', description: 'Pull the pinned images', exec: `${compose} pull${pulled}`, receiveArgs: true },
+    { name: 'pull', description: 'Pull the pinned images', exec: `${compose} pull`, receiveArgs: true },
     { name: 'config', description: 'Validate the compose file and .env (docker compose config -q)', exec: `${compose} config -q`, receiveArgs: false },
-    ...pluginTasks(model, compose),
+    ...pluginTasks(model),
   ];
 }

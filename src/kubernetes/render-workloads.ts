@@ -12,7 +12,7 @@ import { renderPostgresEnv } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { NETBOX_DB, NETBOX_EXTRA_CONFIG_NAME, NETBOX_PORT, SERVICES, VOLUMES } from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, netboxSettings, renderNetboxExtraConfig } from '../netbox/netbox-settings';
-import { pluginImage } from '../plugins/plugin-image';
+import { clusterImage } from '../plugins/plugin-image';
 
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
@@ -142,7 +142,7 @@ export function renderNetbox(model: StackModel, compose: ComposeObject): K8sMani
   const container = (name: string, extra: Partial<Container>): Container => ({
     name,
     // The cluster pulls the pushed image with plugins (kubernetesOptions.pluginImageRepository).
-    image: pushedImage(model, compose.services[name].image),
+    image: clusterImage(model, compose.services[name].image, 'kubernetes'),
     ...(commandOf(compose.services[name]) ? { command: commandOf(compose.services[name]) } : {}),
     envFrom: [{ configMapRef: { name: NETBOX_ENV_CONFIGMAP } }],
     env: containerEnv(compose.services[name]),
@@ -178,12 +178,6 @@ export function renderNetbox(model: StackModel, compose: ComposeObject): K8sMani
     manifest('netbox', clusterIpService(model, SERVICES.netbox, PodRole.NETBOX, NETBOX_PORT, 'http')),
     ...workers.map((w) => manifest('netbox', w)),
   ];
-}
-
-/** The image a NetBox container pulls: with plugins, the pushed one (kubernetesOptions.pluginImageRepository; the model refuses plugins without it). */
-function pushedImage(model: StackModel, composeImage: string): string {
-  const image = pluginImage(model);
-  return image && composeImage === image.local ? image.kubernetes ?? image.local : composeImage;
 }
 
 /** A StatefulSet with one claim template, for the data services. */

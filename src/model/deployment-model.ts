@@ -143,6 +143,8 @@ export interface PluginModel {
   readonly buildSteps: readonly string[];
   /** Python lines the configuration needs outside `PLUGINS_CONFIG` (the well-known plugin's). */
   readonly settings: readonly string[];
+  /** The entry says `compatibilityChecked`: the user, not the table, vouches for the pin. */
+  readonly checkedByUser: boolean;
 }
 
 /** The NetBox image with plugins: what goes into it and where the cluster targets pull it from. */

@@ -53,6 +53,10 @@ export interface NetboxRelease {
   readonly isolatedDeploymentEnv: boolean;
   /** Whether configuration.py maps `HTTP_PROXY`/`HTTPS_PROXY` to `HTTP_PROXIES` (3.0.2; 2.8.0 only has it commented out). */
   readonly httpProxiesEnv: boolean;
+  /** Whether the venv is built with uv, installed as /usr/local/bin/uv, and has no pip (netbox-docker >= 3.2.0, #1386). */
+  readonly uvInstaller: boolean;
+  /** Whether configuration.py defines `DATABASES` rather than `DATABASE` (netbox-docker >= 3.4.0, #1495). */
+  readonly databasesSetting: boolean;
 }
 
 const REDIS_BINARIES = { redisServer: 'redis-server', redisCli: 'redis-cli' };
@@ -81,6 +85,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: false,
     isolatedDeploymentEnv: false,
     httpProxiesEnv: false,
+    uvInstaller: false,
+    databasesSetting: false,
   },
   {
     tag: 'v3.7-2.8.0',
@@ -101,6 +107,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: false,
     isolatedDeploymentEnv: false,
     httpProxiesEnv: false,
+    uvInstaller: false,
+    databasesSetting: false,
   },
   {
     tag: 'v4.1-3.0.2',
@@ -121,6 +129,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: true,
     isolatedDeploymentEnv: false,
     httpProxiesEnv: true,
+    uvInstaller: false,
+    databasesSetting: false,
   },
   {
     tag: 'v4.4-3.4.1',
@@ -142,6 +152,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: true,
     isolatedDeploymentEnv: true,
     httpProxiesEnv: true,
+    uvInstaller: true,
+    databasesSetting: true,
   },
   {
     tag: 'v4.5-4.0.0',
@@ -162,6 +174,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: true,
     isolatedDeploymentEnv: true,
     httpProxiesEnv: true,
+    uvInstaller: true,
+    databasesSetting: true,
   },
   {
     tag: 'v4.6-5.0.2',
@@ -182,6 +196,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: true,
     isolatedDeploymentEnv: true,
     httpProxiesEnv: true,
+    uvInstaller: true,
+    databasesSetting: true,
   },
   {
     tag: 'v4.7-5.1.1',
@@ -202,6 +218,8 @@ export const NETBOX_RELEASES: readonly NetboxRelease[] = [
     censusEnv: true,
     isolatedDeploymentEnv: true,
     httpProxiesEnv: true,
+    uvInstaller: true,
+    databasesSetting: true,
   },
 ];
 

@@ -1,8 +1,11 @@
+import { compareVersions } from '../model/versions';
+
 /**
  * Well-known NetBox plugins: the module NetBox loads, what a build or the configuration needs
  * besides the package, and for each checked release the NetBox versions it supports, with where
  * that fact comes from. The table ages: a release missing here is warned about, not refused, and
- * a plugin entry can say `compatibilityChecked` (operations-facts §3.4).
+ * a plugin entry can say `compatibilityChecked`. Rows were checked against each plugin's
+ * `__init__.py` min/max_version at the tag, its COMPATIBILITY.md or README table (see `source`).
  */
 
 /** A NetBox version as [major, minor, patch]; a patch of 99 means "any patch of that minor". */
@@ -27,11 +30,11 @@ export interface KnownPlugin {
   readonly buildSteps?: readonly string[];
   /**
    * Python lines the configuration needs outside `PLUGINS_CONFIG`, written to `plugins.py` after
-   * `PLUGINS_CONFIG`; they may use the names netbox-docker's configuration.py defines (`DATABASE`).
+   * `PLUGINS_CONFIG`; they may read configuration.py's settings (its `DATABASES`).
    */
   readonly settings?: readonly string[];
-  /** The oldest netbox-docker release whose configuration the plugin's `settings` fit. */
-  readonly minDockerRelease?: NetboxVersion;
+  /** The `settings` wrap configuration.py's `DATABASES` (netbox-docker 3.4.0 and later; NetboxRelease.databasesSetting). */
+  readonly wrapsDatabases?: boolean;
   /** The plugin must be the last entry of `PLUGINS`. */
   readonly mustBeLast?: boolean;
   readonly releases: readonly PluginRelease[];
@@ -75,7 +78,6 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
       range('0.22.9', [3, 5, 0], [3, 99, 0], 'netbox-plugin-dns __init__.py min/max_version at 0.22.9'),
       range('1.1.7', [4, 0, 0], [4, 1, ANY], 'netbox-plugin-dns __init__.py min/max_version at 1.1.7; COMPATIBILITY.md'),
       range('1.4.8', [4, 3, 2], [4, 4, ANY], 'netbox-plugin-dns __init__.py min/max_version at 1.4.8; COMPATIBILITY.md'),
-      range('1.5.2', [4, 5, 2], [4, 5, ANY], 'netbox-plugin-dns COMPATIBILITY.md (1.5.2: NetBox 4.5.2 and later 4.5)'),
       range('1.5.8', [4, 5, 0], [4, 6, 1], 'sys4/netbox-plugin-dns COMPATIBILITY.md (1.5.8: NetBox 4.5.x and 4.6.0-4.6.1)'),
     ],
   },
@@ -90,7 +92,7 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
       'DATABASES = DynamicSchemaDict(sys.modules["netbox.configuration.configuration"].DATABASES)',
       'DATABASE_ROUTERS = ["netbox_branching.database.BranchAwareRouter"]',
     ],
-    minDockerRelease: [3, 4, 0],
+    wrapsDatabases: true,
     mustBeLast: true,
     releases: [
       range('0.7.4', [4, 4, 1], [4, 5, ANY], 'netbox-branching __init__.py min/max_version at v0.7.4; COMPATIBILITY.md'),
@@ -177,19 +179,6 @@ export function versionText(v: NetboxVersion): string {
   return v[2] === ANY ? `${v[0]}.${v[1]}.x` : v.join('.');
 }
 
-/** Orders dotted versions given as numbers. */
-export function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** A release's netbox-docker version as numbers. `release` is a NetboxRelease (typed loosely: the catalog imports nothing). */
-export function dockerReleaseOf(release: { readonly dockerRelease: string }): number[] {
-  return release.dockerRelease.split('.').map(Number);
-}
 
 /**
  * Whether a plugin release certainly supports the NetBox an image carries. `imageNetbox` is the

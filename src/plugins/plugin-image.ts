@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { compareVersions, dockerReleaseOf } from './plugin-catalog';
 import type { PluginsModel, StackModel } from '../model/deployment-model';
 import { FILES, NETBOX_MANAGE, PLUGINS_CONFIG_MOUNT } from '../model/stack-names';
 import type { NetboxRelease } from '../netbox/netbox-releases';
@@ -23,8 +22,6 @@ export interface PluginImage {
   readonly kubernetes?: string;
 }
 
-/** netbox-docker #1386: the venv is built with uv, and has no pip (operations-facts §3.1). */
-const UV_SINCE = [3, 2, 0];
 const VENV_PYTHON = '/opt/netbox/venv/bin/python';
 /** Where the Dockerfile puts the requirements inside the image. */
 const REQUIREMENTS_IN_IMAGE = '/opt/netbox/plugin_requirements.txt';
@@ -62,6 +59,17 @@ function renderPluginImage(model: StackModel, plugins: PluginsModel): PluginImag
   };
 }
 
+/**
+ * The image a cluster runs where compose.yaml runs `composeImage`: with plugins, the locally built
+ * image becomes the pushed one. (Without its repository the declaration is refused; the local
+ * name stands in so the rest can still be rendered and checked.)
+ */
+export function clusterImage(model: StackModel, composeImage: unknown, cluster: 'swarm' | 'kubernetes'): string {
+  const image = pluginImage(model);
+  if (!image || composeImage !== image.local) return String(composeImage);
+  return image[cluster] ?? image.local;
+}
+
 /** The registry images the clusters pull (one when Swarm and Kubernetes share the repository). */
 export function pushedImages(image: PluginImage): string[] {
   return [...new Set([image.swarm, image.kubernetes].filter((i): i is string => i !== undefined))];
@@ -72,7 +80,7 @@ export function pushedImages(image: PluginImage): string[] {
  * the venv's pip.
  */
 export function installCommand(release: NetboxRelease): string {
-  return compareVersions(dockerReleaseOf(release), UV_SINCE) >= 0
+  return release.uvInstaller
     ? `/usr/local/bin/uv pip install --no-cache --python ${VENV_PYTHON} -r ${REQUIREMENTS_IN_IMAGE}`
     : `/opt/netbox/venv/bin/pip install --no-cache-dir -r ${REQUIREMENTS_IN_IMAGE}`;
 }
@@ -108,11 +116,12 @@ function renderPluginsPy(plugins: PluginsModel): string[] {
       '',
       'def _secret(name):',
       '    # A secret you supply (userSecrets): Compose passes it as a variable, Swarm as the file NAME_FILE names.',
+      '    # Stripped, as netbox-docker reads its own secrets; empty while the image is built.',
       '    path = os.environ.get(name + "_FILE")',
       '    if path:',
       '        with open(path, encoding="utf-8") as f:',
-      '            return f.read()',
-      '    return os.environ.get(name, "")',
+      '            return f.read().strip()',
+      '    return os.environ.get(name, "").strip()',
       '',
     ] : []),
     '',

@@ -18,14 +18,15 @@ export function pluginsRunbookSection(model: StackModel): string[] {
   return [
     '## Plugins',
     '',
-    `NetBox's web service, its worker${release.housekeeping ? ' and housekeeping' : ''} run one image built from ${code(FILES.pluginDockerfile)}:`
+    `NetBox's web service${release.housekeeping ? ', its worker and housekeeping' : ' and its worker'} run one image built from ${code(FILES.pluginDockerfile)}:`
     + ` ${code(image.local)}, from ${code(`netboxcommunity/netbox:${release.tag}`)} with:`,
     '',
     '| Package | Version | Module | Compatibility |',
     '|---|---|---|---|',
     ...model.plugins.plugins.map((p) => {
       const known = findKnownPlugin(p.package)?.releases.find((r) => r.version === p.version);
-      return `| ${p.package} | ${p.version} | ${code(p.module)} | ${known ? `checked: ${known.source}` : 'not in the built-in table'} |`;
+      const compatibility = p.checkedByUser ? 'checked by you (compatibilityChecked)' : known ? `table: ${known.source}` : 'not in the built-in table';
+      return `| ${p.package} | ${p.version} | ${code(p.module)} | ${compatibility} |`;
     }),
     '',
     `- ${task(TASKS.up)} builds the image when the plugin set changed (its tag digests the three files in ${code(FILES.pluginBuildContext)}/);`
@@ -36,7 +37,9 @@ export function pluginsRunbookSection(model: StackModel): string[] {
     '- Removing a plugin from the declaration does not remove its tables; its data stays in the database.',
     ...(pushed.length > 0
       ? [`- The cluster cannot build: ${task(TASKS.push)} builds the image and pushes ${pushed.map(code).join(' and ')};`
-        + ' run it before deploying a changed plugin set.']
+        + ' run it before deploying a changed plugin set. A private registry needs `docker login` on the host that pushes;'
+        + ' Swarm passes the manager\'s login on (`--with-registry-auth`), Kubernetes needs an image pull secret on the namespace\'s'
+        + ' default service account.']
       : []),
   ];
 }

@@ -1,5 +1,6 @@
 import { keyValueMap } from '../compose/compose-shape';
 import type { DeclarationProblems } from '../model/problems';
+import { compareVersions } from '../model/versions';
 
 /**
  * Pomerium rejects request headers with underscores from v0.33.0 on (`headers_with_underscores_action`,
@@ -35,7 +36,7 @@ export function checkPomeriumImageVersion(p: DeclarationProblems, path: string, 
       + 'optionally with the digest: "pomerium/pomerium:v0.33.1" or "pomerium/pomerium:v0.33.1@sha256:<digest>".');
     return false;
   }
-  const cmp = compare(parsed.version, MIN_POMERIUM_VERSION);
+  const cmp = compareVersions(parsed.version, MIN_POMERIUM_VERSION);
   if (cmp < 0 || (cmp === 0 && parsed.prerelease)) {
     p.add(path, `is older than Pomerium v${min}`, image,
       `Pomerium rejects headers with underscores only from v${min}. ${IMPERSONATION} Use "pomerium/pomerium:v0.33.1" or newer.`);
@@ -61,9 +62,4 @@ export function checkUnderscoreHeaders(p: DeclarationProblems, pomeriumService: 
     p.add(`composeOverrides["services.${pomeriumService}.environment.${name}"]`, 'lets request headers with underscores through Pomerium',
       value, `${IMPERSONATION} Remove it (Pomerium's default rejects such requests), or set "reject_request" or "drop_header".`);
   }
-}
-
-function compare(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
 }

@@ -13,8 +13,11 @@ import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 /** Words in a variable name that say it holds a secret value. */
 const SECRET_WORDS = new Set(['PASSWORD', 'PASSWORDS', 'PASSWD', 'SECRET', 'SECRETS', 'TOKEN', 'TOKENS', 'PEPPER', 'PEPPERS',
   'CREDENTIAL', 'CREDENTIALS', 'KEY', 'KEYS', 'APIKEY']);
-/** A last word that makes the variable a path to the secret, not the secret (EMAIL_SSL_KEYFILE is one word). */
-const PATH_WORDS = new Set(['FILE', 'PATH', 'DIR', 'FILENAME']);
+/**
+ * A last word that makes the variable a path to the secret or its name, not the secret
+ * (EMAIL_SSL_KEYFILE is one word; netbox_to_diode_client_secret_name names a Docker secret).
+ */
+const PATH_WORDS = new Set(['FILE', 'PATH', 'DIR', 'FILENAME', 'NAME']);
 
 /** Whether a variable name says its value is a secret (and not a path to one). */
 export function namesSecret(name: string): boolean {

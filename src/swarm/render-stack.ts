@@ -3,7 +3,7 @@ import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
 import { SERVICES } from '../model/stack-names';
-import { pluginImage } from '../plugins/plugin-image';
+import { clusterImage, pluginImage } from '../plugins/plugin-image';
 import { sortKeys } from '../traefik/traefik-labels';
 import { TraefikProvider } from '../traefik/traefik-provider';
 
@@ -158,11 +158,11 @@ interface StackContext {
  * `npx projen push` pushed (swarmOptions.pluginImageRepository; the model refuses plugins without it).
  */
 function runPushedImage(model: StackModel, out: ComposeObject): void {
-  const image = pluginImage(model);
-  if (!image || out.image !== image.local) return;
-  delete out.build;
-  delete out.pull_policy;
-  out.image = image.swarm ?? image.local;
+  if (out.image === pluginImage(model)?.local) {
+    delete out.build;
+    delete out.pull_policy;
+  }
+  if (out.image !== undefined) out.image = clusterImage(model, out.image, 'swarm');
 }
 
 /** The data services never run twice: two servers on one volume corrupt it. */

@@ -2,6 +2,7 @@ import { DIGEST_LENGTH, StackConfig, stackConfigs, StackSecret, stackSecrets, sw
 import { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { FILES } from '../model/stack-names';
+import { pluginImage } from '../plugins/plugin-image';
 import type { PlannedTask } from '../targets/deployment-target';
 
 
@@ -58,7 +59,8 @@ export function renderStackScript(model: StackModel, compose: ComposeObject): st
     `  . ./${FILES.secrets}`,
     ...secrets.map((s: StackSecret) => `  secret ${s.key} ${s.envName} ${s.nameVariable}`),
     ...configs.map((c: StackConfig) => `  config ${c.key} ${c.file} ${c.nameVariable}`),
-    `  docker stack deploy -c ${FILES.stack} "$@" "$STACK"`,
+    // The nodes pull the pushed NetBox image with the manager's registry login.
+    `  docker stack deploy -c ${FILES.stack}${pluginImage(model)?.swarm ? ' --with-registry-auth' : ''} "$@" "$STACK"`,
     '}',
     '',
     'remove() {',

@@ -286,8 +286,15 @@ describe('plugins in a set', () => {
     const name = sets(dir)[0];
     const manifest = readFileSync(path.join(dir, 'backups', name, 'manifest.tsv'), 'utf-8').split('\n');
     expect(manifest.filter((l) => l.startsWith('plugin\t'))).toEqual(['plugin\tnetbox-inventory==2.5.1', 'plugin\tnetbox-topology-views==4.5.1']);
-    // The throwaway containers run the stock image, which every node can pull.
-    expect(readFileSync(path.join(dir, 'scripts/netbox-data.sh'), 'utf-8')).toContain('NETBOX_IMAGE=netboxcommunity/netbox:v4.5-4.0.0\n');
+    // The throwaway containers run the image NetBox runs: the local build under Compose, the pushed one under Swarm.
+    expect(readFileSync(path.join(dir, 'scripts/netbox-data.sh'), 'utf-8')).toMatch(/\nNETBOX_IMAGE=netbox-netbox:v4\.5-4\.0\.0-plugins-[0-9a-f]{12}\n/);
+    const swarm = scriptDeployment({
+      ...V45,
+      plugins: [{ package: 'netbox-inventory', version: '2.5.1' }],
+      swarm: true,
+      swarmOptions: { pluginImageRepository: 'registry.example.org/netbox' },
+    });
+    expect(readFileSync(path.join(swarm, 'scripts/netbox-data.sh'), 'utf-8')).toMatch(/\nNETBOX_IMAGE=registry\.example\.org\/netbox:v4\.5-4\.0\.0-plugins-[0-9a-f]{12}\n/);
 
     const other = scriptDeployment({ ...V45, plugins: [{ package: 'netbox-inventory', version: '2.5.2', compatibilityChecked: true }] });
     cpSync(path.join(dir, 'backups'), path.join(other, 'backups'), { recursive: true });

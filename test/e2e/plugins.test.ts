@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { cleanEnv, e2eContext, editProjenrc, exists, projen, projenNew, SEED_FLAGS, treeHash } from './context';
-import { dockerfileBase, dockerfileInstructions, runPluginsPy } from '../plugin-checks';
+import { BRANCHING_IMAGE_MODULES, CONFIGURATION_MODULE, dockerfileBase, dockerfileInstructions, runPluginsPy } from '../plugin-checks';
 import { dockerComposeV2, dockerComposeV2Resolved } from '../real-validators';
 
 /**
@@ -21,14 +21,6 @@ const PLUGINS_DECLARATION = [
 ].join('\n');
 const ANCHOR = 'domain: "netbox.example.org",';
 const PLUGIN_FILES = ['netbox-plugins/Dockerfile', 'netbox-plugins/plugin_requirements.txt', 'netbox-plugins/plugins.py'];
-/** Stand-ins for the modules plugins.py imports inside the image (netbox-branching, netbox-docker's configuration). */
-const IMAGE_MODULES = {
-  'netbox_branching/__init__.py': '',
-  'netbox_branching/utilities.py': 'class DynamicSchemaDict(dict):\n    pass\n',
-  'netbox/__init__.py': '',
-  'netbox/configuration/__init__.py': '',
-  'netbox/configuration/configuration.py': 'DATABASES = {"default": {"NAME": "netbox"}}\n',
-};
 
 describe('end to end: plugins added to a projen new deployment, then removed', () => {
   let dir: string;
@@ -65,7 +57,7 @@ describe('end to end: plugins added to a projen new deployment, then removed', (
   });
 
   test('plugins.py, run by python3, yields exactly the declared PLUGINS and PLUGINS_CONFIG (and branching\'s database settings)', () => {
-    const result = runPluginsPy(read('netbox-plugins/plugins.py'), {}, IMAGE_MODULES, [], ['netbox.configuration.configuration']);
+    const result = runPluginsPy(read('netbox-plugins/plugins.py'), {}, BRANCHING_IMAGE_MODULES, [], [CONFIGURATION_MODULE]);
     expect(result.PLUGINS).toEqual(['netbox_topology_views', 'netbox_branching']);
     expect(result.PLUGINS_CONFIG).toEqual({
       netbox_topology_views: { allow_coordinates_saving: true, static_image_directory: 'netbox_topology_views/img' },
@@ -91,13 +83,14 @@ describe('end to end: plugins added to a projen new deployment, then removed', (
     }
   });
 
-  test('npx projen build runs docker compose build with the pinned project name', () => {
+  test('npx projen build runs docker build on the build context, tagging the image compose.yaml runs', () => {
     const bin = mkdtempSync(path.join(tmpdir(), 'nbp-fake-docker-'));
     writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\necho "$@" >> "${bin}/calls"\n`);
     chmodSync(path.join(bin, 'docker'), 0o755);
     const run = spawnSync('npx', ['projen', 'build'], { cwd: dir, encoding: 'utf-8', env: { ...cleanEnv(), PATH: `${bin}:${process.env.PATH}` } });
     expect(run.status).toBe(0);
-    expect(readFileSync(path.join(bin, 'calls'), 'utf-8')).toBe('compose -p netbox -f compose.yaml build\n');
+    const image = parse(read('compose.yaml')).services.netbox.image;
+    expect(readFileSync(path.join(bin, 'calls'), 'utf-8')).toBe(`build -t ${image} netbox-plugins\n`);
   });
 
   test('removing the plugins removes every file they produced and returns both services to the stock image', () => {
