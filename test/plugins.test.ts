@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parse } from 'yaml';
 import { BRANCHING_IMAGE_MODULES, CONFIGURATION_MODULE, dockerfileBase, dockerfileInstructions, runPluginsPy } from './plugin-checks';
-import { dockerComposeV2, dockerComposeV2Resolved, dockerStackConfig, writeTree } from './real-validators';
+import { composeSpecErrors, dockerComposeV2, dockerComposeV2Resolved, dockerStackConfig, writeTree } from './real-validators';
 import { refusal, SEED, synth } from './util';
 import { NetboxPluginOptions, NetboxPomeriumProjectOptions } from '../src';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
@@ -91,6 +91,7 @@ describe('two plugins from the table', () => {
   });
 
   test('Compose v2 accepts the file with its build context, and resolves web and worker to the one built image', () => {
+    expect(composeSpecErrors(s.files['compose.yaml'])).toEqual([]);
     const dir = writeTree({ ...s.files, '.env': `${s.dotenv}IDP_CLIENT_SECRET='x'\n` });
     expect(dockerComposeV2(dir)).toEqual({ status: 0, output: '' });
     const resolved = dockerComposeV2Resolved(dir);
@@ -251,6 +252,7 @@ describe('clusters cannot build: Swarm and Kubernetes run a pushed image', () =>
     }
     expect(tasksOf(s.files).push.steps[0].exec).toBe(`docker build -t ${local} netbox-plugins && docker tag ${local} ${pushed} && docker push ${pushed}`);
     expect(s.files['swarm/stack.sh']).toContain('docker stack deploy -c stack.yaml --with-registry-auth "$@" "$STACK"');
+    expect(composeSpecErrors(s.files['stack.yaml'])).toEqual([]);
     const dir = writeTree(s.files);
     const env = Object.fromEntries(stackNameVariables(s.files['stack.yaml']).map((v) => [v, 'x']));
     expect(dockerStackConfig(dir, 'stack.yaml', env).status).toBe(0);
