@@ -1,6 +1,7 @@
 import { nearestRelease, netboxVersionOfImage, postgresImageMajor, VOLUME_OPTIONS } from './adoption-model';
 import type { AdoptionOptions } from './adoption-options';
-import type { OldDeployment } from './old-compose';
+import type { OldDeployment, OldNetboxBuild } from './old-compose';
+import type { AdoptedPlugin } from './old-image';
 import { metaKey } from '../model/identity-headers';
 import type { NetboxRelease } from '../netbox/netbox-releases';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -16,6 +17,8 @@ export interface Derived {
   readonly found: readonly string[];
   /** What the user must still do or check. */
   readonly todo: readonly string[];
+  /** The plugins of a locally built old image; undefined when the old stack ran the stock image. */
+  readonly plugins?: readonly AdoptedPlugin[];
 }
 
 export type DeriveResult = { readonly derived: Derived } | { readonly refusal: string };
@@ -76,6 +79,7 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
     if (old.volumes[role]) found.push(`volume ${role}: ${old.volumes[role]} (${old.volumeKeys[role]} in the old file)`);
   }
   if (!old.volumes.media) todo.push('The old stack had no media volume: image attachments start empty.');
+  if (old.build) noteBuild(old.build, found, todo);
 
   const taken = takeSecrets(old, release, found, todo);
   if ('refusal' in taken) return taken;
@@ -91,7 +95,24 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
     ...Object.fromEntries(VOLUME_OPTIONS.filter(([role]) => old.volumes[role]).map(([role, key]) => [key, old.volumes[role]])),
     ...(userClaim ? { userClaim } : {}),
   } as AdoptionOptions;
-  return { derived: { adoption, netboxVersion: release.tag, secrets, found, todo } };
+  return { derived: { adoption, netboxVersion: release.tag, secrets, found, todo, ...(old.build ? { plugins: old.build.plugins } : {}) } };
+}
+
+/** The report lines of a locally built old image: where it comes from, its plugins, what adopt cannot port. */
+function noteBuild(build: OldNetboxBuild, found: string[], todo: string[]): void {
+  found.push(`NetBox image: built by service ${build.service} as ${build.localImage} from ${build.dockerfile} (FROM ${build.from}); `
+    + 'the new deployment builds its own image from the plugins');
+  const from = build.requirementsFiles.length > 0 ? build.requirementsFiles.join(', ') : build.dockerfile;
+  found.push(build.plugins.length > 0
+    ? `plugins (${from}): ${build.plugins.map((p) => `${p.package}==${p.version}`).join(', ')}`
+    : `plugins: none (${build.dockerfile} installs no pinned packages)`);
+  if (build.pluginsPy) {
+    todo.push(`${build.pluginsPy} is Python, which adopt does not port: move each plugin's PLUGINS_CONFIG into the config of its `
+      + 'plugins entry in .projenrc.ts (secrets into userSecrets, with .env values, and the entry\'s secrets), then npx projen.');
+  }
+  if (build.plugins.length > 0) {
+    todo.push(`Other steps of ${build.dockerfile} (system packages, files a plugin needs) are not ported: add them as the entry's buildSteps.`);
+  }
 }
 
 /** The old stack's secrets for `.env`, each noted in `found`; or why they cannot be carried. */
