@@ -225,6 +225,18 @@ describe('npx projen adopt with a built image (in process)', () => {
     expect(rcOf(dir)).toBe(rc);
   });
 
+  test.each([
+    ['the stock image', { ...netboxDockerFiles(), '.env': 'VERSION=latest\n' }],
+    ['a Dockerfile FROM netboxcommunity/netbox:latest (the wiki\'s)', withDockerfile(netboxDockerPluginFiles()['Dockerfile-Plugins'].replace(PLUGIN_RELEASE, 'latest'))],
+  ])('%s at latest: refused without --netbox-version, adopted with it at that minor', (_name, files) => {
+    const dir = deploymentDir();
+    const composeFile = path.join(writeOldDeployment('netbox-docker', files), 'docker-compose.yml');
+    expect(adopt({ dir, composeFile }).message).toMatch(/netbox:latest does not say which NetBox version .* pass --netbox-version X\.Y/);
+    const r = adopt({ dir, composeFile, netboxVersion: '4.5' });
+    expect(r.message).toContain('(docker.io/netboxcommunity/netbox:latest, recorded as docker.io/netboxcommunity/netbox:v4.5) -> netboxVersion v4.5-4.0.0');
+    expect(rcOf(dir)).toContain('netboxImage: "docker.io/netboxcommunity/netbox:v4.5",');
+  });
+
   test('the same plugins already declared (with config) are kept as written', () => {
     const declared = RC.replace('  domain:', "  plugins: [\n    { package: 'netbox-inventory', version: '2.5.1', config: { top_level_menu: true } },\n"
       + "    { package: 'netbox-topology-views', version: '4.5.1' },\n  ],\n  domain:");

@@ -67,11 +67,14 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
     return refuse(`the NetBox image ${old.netbox.image} does not say which NetBox version the data is at; `
       + 'pass --netbox-version X.Y (docker exec <netbox container> cat /opt/netbox/netbox/release.yaml shows it)');
   }
+  // A floating tag (`latest`) names no version: record the image at the minor the user named (netbox-docker tags `vX.Y` too),
+  // so the adoption keeps the version its data is at.
+  const netboxImage = netboxVersionOfImage(old.netbox.image) ? old.netbox.image : old.netbox.image.replace(/:[^:/]+$/, `:v${netbox.join('.')}`);
   const pgMajor = postgresImageMajor(old.postgresImage)!;
   const choice = nearestRelease(netbox, pgMajor);
   if (!choice.release) return refuse(choice.refusal!);
   const release = choice.release;
-  found.push(`NetBox ${netbox.join('.')} (${old.netbox.image}) -> netboxVersion ${release.tag}`
+  found.push(`NetBox ${netbox.join('.')} (${old.netbox.image}${netboxImage !== old.netbox.image ? `, recorded as ${netboxImage}` : ''}) -> netboxVersion ${release.tag}`
     + (release.netbox[0] !== netbox[0] || release.netbox[1] !== netbox[1] ? ` (NetBox migrates to ${release.netbox.slice(0, 2).join('.')} at its first start)` : ''));
   found.push(`Postgres ${pgMajor} (${old.postgresImage}), data at ${old.postgresDataPath}: kept`);
   found.push(`Compose project: ${old.projectName} (from ${old.projectNameSource})`);
@@ -89,7 +92,7 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
   const adoption: AdoptionOptions = {
     composeFile: options.composeFile,
     projectName: old.projectName,
-    netboxImage: old.netbox.image,
+    netboxImage,
     postgresImage: old.postgresImage,
     postgresDataPath: old.postgresDataPath,
     ...Object.fromEntries(VOLUME_OPTIONS.filter(([role]) => old.volumes[role]).map(([role, key]) => [key, old.volumes[role]])),
