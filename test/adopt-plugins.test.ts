@@ -59,6 +59,7 @@ describe('Dockerfiles adopt reads', () => {
       from: 'netboxcommunity/netbox:v4.5-4.0.0',
       requirementsFiles: ['build/reqs/plugins.txt'],
       plugins: [{ package: 'netbox-inventory', version: '2.5.1' }],
+      otherRuns: [],
     });
   });
 });
@@ -111,6 +112,8 @@ describe('reading a netbox-docker deployment with plugins', () => {
     expect(r.derived.plugins).toEqual(ADOPTED_PLUGINS);
     expect(r.derived.found.join('\n')).toContain('plugins (plugin_requirements.txt): netbox-inventory==2.5.1, netbox-topology-views==4.5.1');
     expect(r.derived.todo.join('\n')).toMatch(/configuration\/plugins\.py is Python, which adopt does not port: move each plugin's PLUGINS_CONFIG/);
+    // The wiki's collectstatic RUN is what the new image does itself.
+    expect(r.derived.todo.join('\n')).not.toContain('also runs');
   });
 
   test('the stock image: no plugins at all (undefined, not empty)', () => {
@@ -123,10 +126,11 @@ describe('reading a netbox-docker deployment with plugins', () => {
       + '  worker:\n    image: old-netbox\n    command: rqworker\nvolumes:\n  pg: {}\n';
     const r = read({ 'docker-compose.yml': compose, 'nb/Dockerfile': 'FROM netboxcommunity/netbox:v4.4-3.4.1\nRUN echo hi\n' }, 'old');
     if ('refusal' in r) throw new Error(r.refusal);
-    expect(r.deployment.build).toMatchObject({ localImage: 'old-netbox', plugins: [], requirementsFiles: [] });
+    expect(r.deployment.build).toMatchObject({ localImage: 'old-netbox', plugins: [], requirementsFiles: [], otherRuns: ['echo hi'] });
     expect(r.deployment.netboxHelpers.map((s) => s.name)).toEqual(['worker']);
     const d = deriveAdoption(r.deployment, { composeFile: 'x' });
     expect('derived' in d && d.derived.found.join('\n')).toContain('plugins: none (nb/Dockerfile installs no pinned packages)');
+    expect('derived' in d && d.derived.todo.join('\n')).toContain('nb/Dockerfile also runs `echo hi`, which adopt does not port');
   });
 
   test('a build of another image next to the stock NetBox image is left alone', () => {

@@ -113,8 +113,9 @@ function noteBuild(build: OldNetboxBuild, found: string[], todo: string[]): void
     todo.push(`${build.pluginsPy} is Python, which adopt does not port: move each plugin's PLUGINS_CONFIG into the config of its `
       + 'plugins entry in .projenrc.ts (secrets into userSecrets, with .env values, and the entry\'s secrets), then npx projen.');
   }
-  if (build.plugins.length > 0) {
-    todo.push(`Other steps of ${build.dockerfile} (system packages, files a plugin needs) are not ported: add them as the entry's buildSteps.`);
+  if (build.otherRuns.length > 0) {
+    todo.push(`${build.dockerfile} also runs ${build.otherRuns.map((r) => `\`${r}\``).join(', ')}, which adopt does not port: add what a plugin needs `
+      + 'to its entry\'s buildSteps.');
   }
 }
 

@@ -33,6 +33,8 @@ export interface OldImageBuild {
   /** The requirements files it installs, relative to the compose file's folder. */
   readonly requirementsFiles: readonly string[];
   readonly plugins: readonly AdoptedPlugin[];
+  /** Its other RUN commands (the new image collects static files itself), for the report. */
+  readonly otherRuns: readonly string[];
 }
 
 /** One Dockerfile instruction with its continuation lines joined. */
@@ -222,8 +224,10 @@ OldImageBuild | { readonly notNetbox: string } | string {
   const copies = contextCopies(instructions);
   const requirementsFiles: string[] = [];
   const plugins: AdoptedPlugin[] = [];
+  const otherRuns: string[] = [];
   for (const { args } of instructions.filter((x) => x.keyword === 'RUN')) {
     const installs = pipInstalls(args);
+    if (installs.packages.length + installs.requirementFiles.length === 0 && !/manage\.py\s+collectstatic/.test(args)) otherRuns.push(args.replace(/\s+/g, ' '));
     if (installs.packages.length > 0) {
       const inline = parseRequirements(installs.packages.join('\n'), `the RUN pip install of ${dockerfile}`);
       if (typeof inline === 'string') return inline;
@@ -244,5 +248,5 @@ OldImageBuild | { readonly notNetbox: string } | string {
       plugins.push(...listed);
     }
   }
-  return { dockerfile, from: netboxFroms[0], requirementsFiles, plugins };
+  return { dockerfile, from: netboxFroms[0], requirementsFiles, plugins, otherRuns };
 }
