@@ -109,6 +109,7 @@ describe('adopting a netbox-docker checkout that builds its image with plugins',
   const dir = copySeedDeployment();
   let adoptOutput = '';
   let compose: any;
+  let model: any;
 
   beforeAll(() => {
     const r = adoptIn(dir, path.join(old, 'docker-compose.yml'));
@@ -117,6 +118,7 @@ describe('adopting a netbox-docker checkout that builds its image with plugins',
     const s = projen(dir);
     expect({ status: s.status, out: output(s) }).toEqual({ status: 0, out: expect.any(String) });
     compose = parse(readFileSync(path.join(dir, 'compose.yaml'), 'utf-8'));
+    model = resolved(dir);
   });
 
   test('.projenrc.ts declares the release of the old FROM and the pinned plugins; the output says what to port by hand', () => {
@@ -135,11 +137,15 @@ describe('adopting a netbox-docker checkout that builds its image with plugins',
       .toContain(ADOPTED_PLUGINS.map((p) => `${p.package}==${p.version}`).join('\n'));
   });
 
-  test('the old volumes stay external under their old names', () => {
+  test('docker compose config: the old project, the old volumes external under their old names, the built image', () => {
     expect(compose.name).toBe('netbox-docker');
-    for (const key of ['netbox-postgres-data', 'netbox-media-files', 'netbox-reports-files', 'netbox-scripts-files']) {
+    expect(model.name).toBe('netbox-docker');
+    for (const key of ['netbox-postgres-data', 'netbox-media-files', 'netbox-reports-files', 'netbox-scripts-files', 'netbox-redis-data', 'netbox-redis-cache-data']) {
       expect({ key, volume: compose.volumes[key] }).toEqual({ key, volume: { external: true, name: `netbox-docker_${key}` } });
+      expect({ key, volume: model.volumes[key] }).toEqual({ key, volume: expect.objectContaining({ name: `netbox-docker_${key}`, external: true }) });
     }
+    expect(model.services['netbox-worker'].image).toBe(compose.services.netbox.image);
+    expect(model.services.postgres.environment.POSTGRES_PASSWORD).toBe(ND_SECRETS.db);
   });
 
   test('resyntheses change nothing; adopting the same file again changes nothing', () => {
