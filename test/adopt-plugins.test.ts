@@ -147,7 +147,12 @@ describe('refusals of a built NetBox image', () => {
       const f = netboxDockerPluginFiles();
       delete f['Dockerfile-Plugins'];
       return f;
-    })(), /no service runs the netboxcommunity\/netbox image, and service netbox builds an image, but its Dockerfile Dockerfile-Plugins cannot be read/],
+    })(), /no service runs the netboxcommunity\/netbox image, and service netbox builds an image, but its Dockerfile Dockerfile-Plugins cannot be read\. .*needs one FROM of netboxcommunity\/netbox:<tag>/],
+    ['an unreadable requirements file', (() => {
+      const f = netboxDockerPluginFiles();
+      delete f['plugin_requirements.txt'];
+      return f;
+    })(), /the requirements file plugin_requirements\.txt that Dockerfile-Plugins installs cannot be read/],
     ['a Dockerfile without a NetBox FROM', withDockerfile('FROM python:3.12\n'),
       /service netbox builds an image, but its Dockerfile Dockerfile-Plugins has no FROM of the netboxcommunity\/netbox image/],
     ['two NetBox FROMs', withDockerfile('FROM netboxcommunity/netbox:v4.4-3.4.1 AS a\nFROM netboxcommunity/netbox:v4.5-4.0.0\n'), /has 2 FROMs of the NetBox image/],

@@ -167,7 +167,9 @@ export function readOldDeployment(options: ReadOldOptions): ReadOldResult {
   const netboxServices = services.filter((s) => isNetboxImage(s.image));
   if (netboxServices.length === 0) {
     return refuse('it is not a NetBox compose file: no service runs the netboxcommunity/netbox image'
-      + built.notNetbox.map((why) => `, and service ${why}`).join(''));
+      + built.notNetbox.map((why) => `, and service ${why}`).join('')
+      + (built.notNetbox.length > 0 ? '. A NetBox image built here is adopted from its Dockerfile (read relative to the compose file\'s folder and '
+        + 'the build context), which needs one FROM of netboxcommunity/netbox:<tag>; make it readable there, then adopt again' : ''));
   }
   const web = netboxServices.filter((s) => !s.hasCommand);
   const netbox = web.length === 1 ? web[0] : web.find((s) => s.name === 'netbox');

@@ -241,7 +241,9 @@ OldImageBuild | { readonly notNetbox: string } | string {
       }
       const rel = path.posix.normalize(path.posix.join(spec.context, source));
       const content = read(rel);
-      if (content === undefined) return `the requirements file ${rel} that ${dockerfile} installs cannot be read`;
+      if (content === undefined) {
+        return `the requirements file ${rel} that ${dockerfile} installs cannot be read: the build copies it from there; put it back, then adopt again`;
+      }
       const listed = parseRequirements(content, rel);
       if (typeof listed === 'string') return listed;
       requirementsFiles.push(rel);
