@@ -154,3 +154,40 @@ export const ADOPTION: AdoptionOptions = {
   postgresDataVolume: 'netbox_netbox-postgres-data',
   mediaVolume: 'netbox_netbox-media-files',
 };
+
+/** The release the plugin fixture's Dockerfile starts from, and two table plugins valid for it. */
+export const PLUGIN_RELEASE = 'v4.5-4.0.0';
+export const ADOPTED_PLUGINS = [{ package: 'netbox-inventory', version: '2.5.1' }, { package: 'netbox-topology-views', version: '4.5.1' }];
+
+/**
+ * netboxDockerFiles() with netbox-docker's plugin pattern (its wiki, "Using Netbox Plugins") merged into
+ * one file: NetBox builds `netbox:latest-plugins` from Dockerfile-Plugins, worker and housekeeping run
+ * that image without a build; the Dockerfile installs plugin_requirements.txt with uv and copies plugins.py.
+ */
+export function netboxDockerPluginFiles(requirements = ADOPTED_PLUGINS.map((p) => `${p.package}==${p.version}`).join('\n')): Record<string, string> {
+  const base = netboxDockerFiles();
+  const compose = base['docker-compose.yml']
+    .replace('services:\n  netbox: &netbox\n    image: docker.io/netboxcommunity/netbox:${VERSION-v4.1-3.0.2}\n',
+      'x-netbox: &netbox\n    image: netbox:latest-plugins\n    pull_policy: never\n')
+    .replace('  netbox-worker:\n',
+      'services:\n  netbox:\n    <<: *netbox\n    build:\n      context: .\n      dockerfile: Dockerfile-Plugins\n  netbox-worker:\n');
+  return {
+    ...base,
+    'docker-compose.yml': compose,
+    'Dockerfile-Plugins': [
+      `FROM docker.io/netboxcommunity/netbox:${PLUGIN_RELEASE}`,
+      '',
+      'COPY ./plugin_requirements.txt /opt/netbox/',
+      'RUN /usr/local/bin/uv pip install -r /opt/netbox/plugin_requirements.txt',
+      '',
+      '# These lines are only required if your plugin has its own static files.',
+      'COPY configuration/configuration.py /etc/netbox/config/configuration.py',
+      'COPY configuration/plugins.py /etc/netbox/config/plugins.py',
+      'RUN DEBUG="true" SECRET_KEY="dummydummydummydummydummydummydummydummydummydummy" \\',
+      '    /opt/netbox/venv/bin/python /opt/netbox/netbox/manage.py collectstatic --no-input',
+      '',
+    ].join('\n'),
+    'plugin_requirements.txt': `# plugins\n${requirements}\n`,
+    'configuration/plugins.py': 'PLUGINS = ["netbox_inventory", "netbox_topology_views"]\n\nPLUGINS_CONFIG = {\n  "netbox_topology_views": {"allow_coordinates_saving": True},\n}\n',
+  };
+}

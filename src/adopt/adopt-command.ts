@@ -3,10 +3,12 @@ import * as path from 'path';
 import { resolveAdoption } from './adoption-model';
 import { deriveAdoption, Derived } from './derive-adoption';
 import { readOldDeployment } from './old-compose';
-import { adoptionDifferences, declaredNetboxVersion, readAdoptionBlock, writeAdoption } from './projenrc-edit';
+import { adoptionDifferences, declaredNetboxVersion, readAdoptionBlock, readPluginsList, samePlugins, writeAdoption, writePlugins } from './projenrc-edit';
 import { DeclarationProblems } from '../model/problems';
 import { DOTENV_BACKUP, SECRETS_FILE } from '../model/stack-names';
-import { findNetboxRelease } from '../netbox/netbox-releases';
+import { findNetboxRelease, NetboxRelease } from '../netbox/netbox-releases';
+import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
+import { resolvePlugins } from '../plugins/plugins-resolve';
 import { DOTENV_HEADER, dotEnvLine, parseDotEnv } from '../secrets/secrets-dotenv';
 
 /**
@@ -63,28 +65,52 @@ export function adopt(options: AdoptOptions): AdoptResult {
   const dotenvPath = path.join(options.dir, SECRETS_FILE);
   const dotenvText = existsSync(dotenvPath) ? readFileSync(dotenvPath, 'utf-8') : undefined;
   const current = new Map(parseDotEnv(dotenvText ?? '').map((e) => [e.name, e.value]));
+  const declared = readPluginsList(rc);
+  if ('error' in declared) return refused(`${PROJENRC}: ${declared.error}`);
+  // Plugins count only when the old stack built its image; then they must match what is declared.
+  const pluginsDiffer = derived.plugins !== undefined && declared.plugins !== undefined && !samePlugins(declared.plugins, derived.plugins);
   if (block.adoption) {
     const differs = adoptionDifferences(block.adoption, derived.adoption as unknown as Record<string, unknown>);
     const secretsDiffer = Object.entries(derived.secrets).filter(([name, value]) => current.get(name) !== value).map(([name]) => name);
     const versionDiffers = declaredNetboxVersion(rc) !== derived.netboxVersion ? ['netboxVersion'] : [];
-    if (differs.length + secretsDiffer.length + versionDiffers.length > 0) {
-      return refused(`this deployment already holds different adopted values (${[...differs.map((k) => `adoption.${k}`), ...versionDiffers,
+    const missingPlugins = derived.plugins !== undefined && derived.plugins.length > 0 && declared.plugins === undefined;
+    const others = [...versionDiffers, ...(pluginsDiffer || missingPlugins ? ['plugins'] : [])];
+    if (differs.length + secretsDiffer.length + others.length > 0) {
+      return refused(`this deployment already holds different adopted values (${[...differs.map((k) => `adoption.${k}`), ...others,
         ...secretsDiffer.map((s) => `${s} in ${SECRETS_FILE}`)].join(', ')}). One deployment adopts one old stack; `
         + 'make a new deployment for another one, or remove the adoption block by hand if you mean to start over');
     }
     return { exitCode: 0, message: `adopt: this deployment already adopted ${options.composeFile}; nothing was changed.` };
   }
+  if (pluginsDiffer) {
+    return refused(`${PROJENRC} already declares other plugins (${declared.plugins!.map((p) => `${p.package}==${p.version}`).join(', ') || 'none'}) `
+      + `than the old image installs (${derived.plugins!.map((p) => `${p.package}==${p.version}`).join(', ') || 'none'}). The adopted database has `
+      + 'the old plugins\' tables: declare exactly those (remove the plugins option and adopt again), or make a new deployment');
+  }
 
   // The declaration must synthesize with what adopt found; check it like the synthesis will.
-  const p = new DeclarationProblems();
-  resolveAdoption(p, derived.adoption, findNetboxRelease(derived.netboxVersion));
-  if (!p.isEmpty) return refused(`the adopted values would be refused by the synthesis:\n${p.messages.map((m) => `  - ${m}`).join('\n')}`);
-  const newRc = writeAdoption(rc, derived.adoption, derived.netboxVersion);
+  const release = findNetboxRelease(derived.netboxVersion)!;
+  const checked = checkAdopted(derived, release);
+  if (typeof checked === 'string') return refused(checked);
+  let newRc = writeAdoption(rc, derived.adoption, derived.netboxVersion);
+  if (newRc !== undefined && derived.plugins !== undefined && declared.plugins === undefined) newRc = writePlugins(newRc, derived.plugins);
   if (newRc === undefined) return refused(`${PROJENRC} has no \`new NetboxPomeriumProject({\` to add the adoption to`);
 
   const changed = writeAdoptedFiles(options, { rcPath, rc, newRc, dotenvPath, dotenvText }, derived);
 
-  return { exitCode: 0, message: adoptedMessage(options.composeFile!, derived, changed) };
+  return { exitCode: 0, message: adoptedMessage(options.composeFile!, { ...derived, todo: [...derived.todo, ...checked] }, changed) };
+}
+
+/** The adoption and plugins checked as the synthesis checks them: its warnings, or the refusal. */
+function checkAdopted(derived: Derived, release: NetboxRelease): string[] | string {
+  const p = new DeclarationProblems();
+  const warnings: string[] = [];
+  resolveAdoption(p, derived.adoption, release);
+  if (derived.plugins !== undefined) {
+    resolvePlugins(p, { plugins: [...derived.plugins] } as NetboxPomeriumProjectOptions, release, [], warnings);
+  }
+  if (!p.isEmpty) return `the adopted values would be refused by the synthesis:\n${p.messages.map((m) => `  - ${m}`).join('\n')}`;
+  return warnings;
 }
 
 /** `.env` with the adopted values: existing lines replaced in place, missing ones appended. */
@@ -162,7 +188,8 @@ function writeAdoptedFiles(options: AdoptOptions, files: DeclarationFiles, deriv
   changed.push(`${SECRETS_FILE}: ${Object.keys(derived.secrets).join(', ') || 'nothing'} set to the old values`);
   writeFileSync(rcPath, newRc);
   const oldVersion = declaredNetboxVersion(rc);
-  changed.push(`${PROJENRC}: adoption block added; netboxVersion ${oldVersion ? `${oldVersion} -> ` : ''}${derived.netboxVersion}`);
+  const plugins = derived.plugins?.length ? `; plugins: ${derived.plugins.length} entries` : '';
+  changed.push(`${PROJENRC}: adoption block added; netboxVersion ${oldVersion ? `${oldVersion} -> ` : ''}${derived.netboxVersion}${plugins}`);
 
   return changed;
 }

@@ -1,6 +1,7 @@
 import { nearestRelease, netboxVersionOfImage, postgresImageMajor, VOLUME_OPTIONS } from './adoption-model';
 import type { AdoptionOptions } from './adoption-options';
-import type { OldDeployment } from './old-compose';
+import type { OldDeployment, OldNetboxBuild } from './old-compose';
+import type { AdoptedPlugin } from './old-image';
 import { metaKey } from '../model/identity-headers';
 import type { NetboxRelease } from '../netbox/netbox-releases';
 import { SECRET_NAMES } from '../secrets/secret-specs';
@@ -16,6 +17,8 @@ export interface Derived {
   readonly found: readonly string[];
   /** What the user must still do or check. */
   readonly todo: readonly string[];
+  /** The plugins of a locally built old image; undefined when the old stack ran the stock image. */
+  readonly plugins?: readonly AdoptedPlugin[];
 }
 
 export type DeriveResult = { readonly derived: Derived } | { readonly refusal: string };
@@ -64,11 +67,14 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
     return refuse(`the NetBox image ${old.netbox.image} does not say which NetBox version the data is at; `
       + 'pass --netbox-version X.Y (docker exec <netbox container> cat /opt/netbox/netbox/release.yaml shows it)');
   }
+  // A floating tag (`latest`) names no version: record the image at the minor the user named (netbox-docker tags `vX.Y` too),
+  // so the adoption keeps the version its data is at.
+  const netboxImage = netboxVersionOfImage(old.netbox.image) ? old.netbox.image : old.netbox.image.replace(/:[^:/]+$/, `:v${netbox.join('.')}`);
   const pgMajor = postgresImageMajor(old.postgresImage)!;
   const choice = nearestRelease(netbox, pgMajor);
   if (!choice.release) return refuse(choice.refusal!);
   const release = choice.release;
-  found.push(`NetBox ${netbox.join('.')} (${old.netbox.image}) -> netboxVersion ${release.tag}`
+  found.push(`NetBox ${netbox.join('.')} (${old.netbox.image}${netboxImage !== old.netbox.image ? `, recorded as ${netboxImage}` : ''}) -> netboxVersion ${release.tag}`
     + (release.netbox[0] !== netbox[0] || release.netbox[1] !== netbox[1] ? ` (NetBox migrates to ${release.netbox.slice(0, 2).join('.')} at its first start)` : ''));
   found.push(`Postgres ${pgMajor} (${old.postgresImage}), data at ${old.postgresDataPath}: kept`);
   found.push(`Compose project: ${old.projectName} (from ${old.projectNameSource})`);
@@ -76,6 +82,7 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
     if (old.volumes[role]) found.push(`volume ${role}: ${old.volumes[role]} (${old.volumeKeys[role]} in the old file)`);
   }
   if (!old.volumes.media) todo.push('The old stack had no media volume: image attachments start empty.');
+  if (old.build) noteBuild(old.build, found, todo);
 
   const taken = takeSecrets(old, release, found, todo);
   if ('refusal' in taken) return taken;
@@ -85,13 +92,31 @@ export function deriveAdoption(old: OldDeployment, options: DeriveOptions): Deri
   const adoption: AdoptionOptions = {
     composeFile: options.composeFile,
     projectName: old.projectName,
-    netboxImage: old.netbox.image,
+    netboxImage,
     postgresImage: old.postgresImage,
     postgresDataPath: old.postgresDataPath,
     ...Object.fromEntries(VOLUME_OPTIONS.filter(([role]) => old.volumes[role]).map(([role, key]) => [key, old.volumes[role]])),
     ...(userClaim ? { userClaim } : {}),
   } as AdoptionOptions;
-  return { derived: { adoption, netboxVersion: release.tag, secrets, found, todo } };
+  return { derived: { adoption, netboxVersion: release.tag, secrets, found, todo, ...(old.build ? { plugins: old.build.plugins } : {}) } };
+}
+
+/** The report lines of a locally built old image: where it comes from, its plugins, what adopt cannot port. */
+function noteBuild(build: OldNetboxBuild, found: string[], todo: string[]): void {
+  found.push(`NetBox image: built by service ${build.service} as ${build.localImage} from ${build.dockerfile} (FROM ${build.from}); `
+    + 'the new deployment builds its own image from the plugins');
+  const from = build.requirementsFiles.length > 0 ? build.requirementsFiles.join(', ') : build.dockerfile;
+  found.push(build.plugins.length > 0
+    ? `plugins (${from}): ${build.plugins.map((p) => `${p.package}==${p.version}`).join(', ')}`
+    : `plugins: none (${build.dockerfile} installs no pinned packages)`);
+  if (build.pluginsPy) {
+    todo.push(`${build.pluginsPy} is Python, which adopt does not port: move each plugin's PLUGINS_CONFIG into the config of its `
+      + 'plugins entry in .projenrc.ts (secrets into userSecrets, with .env values, and the entry\'s secrets), then npx projen.');
+  }
+  if (build.otherRuns.length > 0) {
+    todo.push(`${build.dockerfile} also runs ${build.otherRuns.map((r) => `\`${r}\``).join(', ')}, which adopt does not port: add what a plugin needs `
+      + 'to its entry\'s buildSteps.');
+  }
 }
 
 /** The old stack's secrets for `.env`, each noted in `found`; or why they cannot be carried. */

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { isNetboxImage, isPostgresImage, normalizePostgresImage, VolumeRole } from './adoption-model';
+import { BuildSpec, buildSpec, OldImageBuild, readImageBuild } from './old-image';
 
 /**
  * Reading an existing (hand-written or netbox-docker) compose deployment the way Compose v2 does:
@@ -89,6 +90,18 @@ export interface OldService {
   readonly hasCommand: boolean;
   readonly environment: Readonly<Record<string, string>>;
   readonly mounts: readonly Mount[];
+  /** Its `build:`, if it builds its image. */
+  readonly build?: BuildSpec;
+}
+
+/** The NetBox image the old stack builds itself (netbox-docker's plugin pattern). */
+export interface OldNetboxBuild extends OldImageBuild {
+  /** The service whose `build:` makes it. */
+  readonly service: string;
+  /** The local image name the NetBox services run. */
+  readonly localImage: string;
+  /** `configuration/plugins.py` next to the old compose file, when there is one (its PLUGINS_CONFIG is Python). */
+  readonly pluginsPy?: string;
 }
 
 /** Everything adopt reads from an old deployment. */
@@ -109,6 +122,8 @@ export interface OldDeployment {
   readonly volumes: Readonly<Partial<Record<VolumeRole, string>>>;
   /** Compose keys of the old volumes, for the report. */
   readonly volumeKeys: Readonly<Partial<Record<VolumeRole, string>>>;
+  /** Set when NetBox runs a locally built image. */
+  readonly build?: OldNetboxBuild;
 }
 
 export interface ReadOldOptions {
@@ -143,12 +158,18 @@ export function readOldDeployment(options: ReadOldOptions): ReadOldResult {
   const { projectName, projectNameSource } = oldProjectName(options, vars, compose, sub);
   if (projectName === '') return refuse(`no Compose project name can be derived (from ${projectNameSource}); pass --project-name <name>`);
 
-  const services = oldServices(options, vars, compose, sub);
-  if (typeof services === 'string') return refuse(services);
+  const listed = oldServices(options, vars, compose, sub);
+  if (typeof listed === 'string') return refuse(listed);
+  const built = builtNetbox(listed, projectName, options.read);
+  if (typeof built === 'string') return refuse(built);
+  const { services, build } = built;
 
   const netboxServices = services.filter((s) => isNetboxImage(s.image));
   if (netboxServices.length === 0) {
-    return refuse('it is not a NetBox compose file: no service runs the netboxcommunity/netbox image');
+    return refuse('it is not a NetBox compose file: no service runs the netboxcommunity/netbox image'
+      + built.notNetbox.map((why) => `, and service ${why}`).join('')
+      + (built.notNetbox.length > 0 ? '. A NetBox image built here is adopted from its Dockerfile (read relative to the compose file\'s folder and '
+        + 'the build context), which needs one FROM of netboxcommunity/netbox:<tag>; make it readable there, then adopt again' : ''));
   }
   const web = netboxServices.filter((s) => !s.hasCommand);
   const netbox = web.length === 1 ? web[0] : web.find((s) => s.name === 'netbox');
@@ -184,7 +205,42 @@ export function readOldDeployment(options: ReadOldOptions): ReadOldResult {
       postgresDataPath,
       volumes,
       volumeKeys,
+      ...(build ? { build } : {}),
     },
+  };
+}
+
+/**
+ * The services with a locally built NetBox image given the image of its `FROM` (so the release
+ * is read from its tag), and that build; `notNetbox` says why other builds are not NetBox's.
+ */
+function builtNetbox(services: readonly OldService[], projectName: string, read: ReadOldOptions['read']):
+{ services: OldService[]; build?: OldNetboxBuild; notNetbox: string[] } | string {
+  const notNetbox: string[] = [];
+  const builds: OldNetboxBuild[] = [];
+  for (const s of services.filter((x) => x.build)) {
+    const r = readImageBuild(s.build!, read);
+    if (typeof r === 'string') return r;
+    if ('notNetbox' in r) {
+      notNetbox.push(`${s.name} builds an image, but ${r.notNetbox}`);
+      continue;
+    }
+    // Compose names an image without `image:` after the project and service.
+    const localImage = s.image || `${projectName}-${s.name}`;
+    builds.push({ ...r, service: s.name, localImage });
+  }
+  if (builds.length === 0) return { services: [...services], notNetbox };
+  const differing = builds.filter((b) => b.from !== builds[0].from || JSON.stringify(b.plugins) !== JSON.stringify(builds[0].plugins));
+  if (differing.length > 0) {
+    return `services ${builds[0].service} and ${differing[0].service} build different NetBox images (${builds[0].dockerfile}, ${differing[0].dockerfile}): `
+      + 'adopt takes over one image; build it once and run it in every NetBox service, then adopt again';
+  }
+  const images = new Set(builds.map((b) => b.localImage));
+  const pluginsPy = read('configuration/plugins.py') !== undefined ? 'configuration/plugins.py' : undefined;
+  return {
+    services: services.map((s) => (images.has(s.image) || builds.some((b) => b.service === s.name) ? { ...s, image: builds[0].from } : s)),
+    build: { ...builds[0], ...(pluginsPy ? { pluginsPy } : {}) },
+    notNetbox,
   };
 }
 
@@ -255,7 +311,8 @@ function oldServices(options: ReadOldOptions, vars: Record<string, string>, comp
     }
     const mounts = (Array.isArray(raw.volumes) ? raw.volumes : []).map((m: unknown) => parseMount(sub(m)))
       .filter((m: Mount | undefined): m is Mount => !!m);
-    services.push({ name, image: String(sub(raw.image ?? '')), hasCommand: raw.command !== undefined, environment, mounts });
+    const build = buildSpec(raw.build, sub);
+    services.push({ name, image: String(sub(raw.image ?? '')), hasCommand: raw.command !== undefined, environment, mounts, ...(build ? { build } : {}) });
   }
 
   return services;

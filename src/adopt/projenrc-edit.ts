@@ -1,4 +1,6 @@
 import type { AdoptionOptions } from './adoption-options';
+import type { AdoptedPlugin } from './old-image';
+import { normalizePackage } from '../plugins/plugin-catalog';
 
 /**
  * Reading and writing the `adoption` block of a deployment's `.projenrc.ts` as text. adopt writes
@@ -75,4 +77,65 @@ export function writeAdoption(rc: string, adoption: AdoptionOptions, netboxVersi
     lines.push(`  netboxVersion: ${JSON.stringify(netboxVersion)},`);
   }
   return text.slice(0, lineEnd) + lines.map((l) => `${l}\n`).join('') + text.slice(lineEnd);
+}
+
+export type ReadPlugins = { readonly plugins?: AdoptedPlugin[] } | { readonly error: string };
+
+/** The span of `plugins: [ ... ],` at the top level of the declaration, with its brackets balanced. */
+function pluginsSpan(rc: string): { start: number; end: number; body: string } | undefined {
+  const m = /^[ \t]*plugins:\s*\[/m.exec(rc);
+  if (!m) return undefined;
+  let depth = 0;
+  for (let i = m.index + m[0].length - 1; i < rc.length; i++) {
+    if (rc[i] === '[' || rc[i] === '{') {depth++;} else if ((rc[i] === ']' || rc[i] === '}') && --depth === 0) {
+      let end = i + 1;
+      if (rc[end] === ',') end++;
+      if (rc[end] === '\n') end++;
+      return { start: m.index, end, body: rc.slice(m.index + m[0].length - 1, i + 1) };
+    }
+  }
+  return undefined;
+}
+
+/** The package and version of each plugin the declaration lists, if it lists any. */
+export function readPluginsList(rc: string): ReadPlugins {
+  const span = pluginsSpan(rc);
+  if (!span) return /^\s*plugins\s*:/m.test(rc) ? { error: 'its plugins option is not a list literal adopt can read' } : {};
+  const json = span.body
+    .replace(/\/\/.*$/gm, '')
+    .replace(/'((?:[^'\\]|\\.)*)'/g, (_a, s: string) => JSON.stringify(s.replace(/\\(.)/g, '$1')))
+    .replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:/g, '$1"$2":')
+    .replace(/,(\s*[}\]])/g, '$1');
+  try {
+    const list = JSON.parse(json);
+    if (!Array.isArray(list)) throw new Error('not a list');
+    return { plugins: list.map((p) => ({ package: String(p?.package), version: String(p?.version) })) };
+  } catch {
+    return { error: 'its plugins option was written in a form adopt cannot read back (one `{ package: "...", version: "..." },` per line)' };
+  }
+}
+
+/** Whether two plugin lists pin the same packages at the same versions, in the same order. */
+export function samePlugins(a: readonly AdoptedPlugin[], b: readonly AdoptedPlugin[]): boolean {
+  const key = (l: readonly AdoptedPlugin[]) => JSON.stringify(l.map((p) => [normalizePackage(p.package), p.version]));
+  return key(a) === key(b);
+}
+
+/**
+ * `.projenrc.ts` with `plugins` (replacing a list that is there) after the adoption block, one
+ * entry per line; an empty list is left out.
+ */
+export function writePlugins(rc: string, plugins: readonly AdoptedPlugin[]): string | undefined {
+  const span = pluginsSpan(rc);
+  const text = span ? rc.slice(0, span.start) + rc.slice(span.end) : rc;
+  if (plugins.length === 0) return text;
+  const adoption = blockSpan(text);
+  const at = adoption ? adoption.end : text.indexOf('\n', text.indexOf(CONSTRUCTOR)) + 1;
+  if (!adoption && text.indexOf(CONSTRUCTOR) < 0) return undefined;
+  const lines = [
+    '  plugins: [',
+    ...plugins.map((p) => `    { package: ${JSON.stringify(p.package)}, version: ${JSON.stringify(p.version)} },`),
+    '  ],',
+  ];
+  return text.slice(0, at) + lines.map((l) => `${l}\n`).join('') + text.slice(at);
 }

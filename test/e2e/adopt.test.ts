@@ -1,8 +1,9 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { copySeedDeployment, git, projen, treeHash } from './context';
-import { ND_SECRETS, netboxDockerFiles, SEED_COMPOSE, SEED_SECRETS, writeOldDeployment } from '../adopt-fixtures';
+import { ADOPTED_PLUGINS, ND_SECRETS, netboxDockerFiles, netboxDockerPluginFiles, PLUGIN_RELEASE, SEED_COMPOSE, SEED_SECRETS, writeOldDeployment } from '../adopt-fixtures';
 import { readSecret } from '../netbox-docker-config';
 import { dockerComposeV2Resolved } from '../real-validators';
 
@@ -102,6 +103,61 @@ describe.each([
   });
 });
 
+/** netbox-docker's plugin pattern: the new deployment declares the old image's plugins and builds its own image from them. */
+describe('adopting a netbox-docker checkout that builds its image with plugins', () => {
+  const old = writeOldDeployment('netbox-docker', netboxDockerPluginFiles());
+  const dir = copySeedDeployment();
+  let adoptOutput = '';
+  let compose: any;
+  let model: any;
+
+  beforeAll(() => {
+    const r = adoptIn(dir, path.join(old, 'docker-compose.yml'));
+    adoptOutput = output(r);
+    expect({ status: r.status, adoptOutput }).toEqual({ status: 0, adoptOutput: expect.stringContaining('adopt: took over') });
+    const s = projen(dir);
+    expect({ status: s.status, out: output(s) }).toEqual({ status: 0, out: expect.any(String) });
+    compose = parse(readFileSync(path.join(dir, 'compose.yaml'), 'utf-8'));
+    model = resolved(dir);
+  });
+
+  test('.projenrc.ts declares the release of the old FROM and the pinned plugins; the output says what to port by hand', () => {
+    const rc = readFileSync(path.join(dir, '.projenrc.ts'), 'utf-8');
+    expect(rc).toContain(`netboxVersion: "${PLUGIN_RELEASE}"`);
+    expect(rc).toContain(`  plugins: [\n${ADOPTED_PLUGINS.map((p) => `    { package: "${p.package}", version: "${p.version}" },\n`).join('')}  ],\n`);
+    expect(adoptOutput).toContain('plugins (plugin_requirements.txt): netbox-inventory==2.5.1, netbox-topology-views==4.5.1');
+    expect(adoptOutput).toContain('configuration/plugins.py is Python, which adopt does not port');
+  });
+
+  test('NetBox and its worker run the new built image; the plugin requirements pin the adopted releases', () => {
+    const image = compose.services.netbox.image;
+    expect(image).toMatch(new RegExp(`^netbox-docker-netbox:${PLUGIN_RELEASE}-plugins-`));
+    expect(compose.services['netbox-worker'].image).toBe(image);
+    expect(readFileSync(path.join(dir, 'netbox-plugins', 'plugin_requirements.txt'), 'utf-8'))
+      .toContain(ADOPTED_PLUGINS.map((p) => `${p.package}==${p.version}`).join('\n'));
+  });
+
+  test('docker compose config: the old project, the old volumes external under their old names, the built image', () => {
+    expect(compose.name).toBe('netbox-docker');
+    expect(model.name).toBe('netbox-docker');
+    for (const key of ['netbox-postgres-data', 'netbox-media-files', 'netbox-reports-files', 'netbox-scripts-files', 'netbox-redis-data', 'netbox-redis-cache-data']) {
+      expect({ key, volume: compose.volumes[key] }).toEqual({ key, volume: { external: true, name: `netbox-docker_${key}` } });
+      expect({ key, volume: model.volumes[key] }).toEqual({ key, volume: expect.objectContaining({ name: `netbox-docker_${key}`, external: true }) });
+    }
+    expect(model.services['netbox-worker'].image).toBe(compose.services.netbox.image);
+    expect(model.services.postgres.environment.POSTGRES_PASSWORD).toBe(ND_SECRETS.db);
+  });
+
+  test('resyntheses change nothing; adopting the same file again changes nothing', () => {
+    const hash = treeHash(dir);
+    for (let i = 0; i < 2; i++) expect(projen(dir).status).toBe(0);
+    expect(treeHash(dir)).toBe(hash);
+    const again = adoptIn(dir, path.join(old, 'docker-compose.yml'));
+    expect({ status: again.status, out: output(again) }).toEqual({ status: 0, out: expect.stringContaining('nothing was changed') });
+    expect(treeHash(dir)).toBe(hash);
+  });
+});
+
 /** The bad-input corpus of adopt: each refused with its reason, and the deployment left byte-identical. */
 describe('npx projen adopt refuses bad input and changes nothing', () => {
   const dir = copySeedDeployment();
@@ -119,6 +175,8 @@ describe('npx projen adopt refuses bad input and changes nothing', () => {
     ['a NetBox older than every supported release (2.11)', () => path.join(writeOldDeployment('old2', {
       'docker-compose.yml': SEED_COMPOSE.replace('netboxcommunity/netbox:v3.0-1.4.1', 'netboxcommunity/netbox:v2.11-1.2.0'),
     }), 'docker-compose.yml'), /NetBox 2\.11 is older than the oldest supported release/],
+    ['an unpinned plugin requirement', () => path.join(writeOldDeployment('netbox-docker', netboxDockerPluginFiles('netbox-inventory==2.5.1\nnetbox-topology-views')),
+      'docker-compose.yml'), /plugin_requirements\.txt line 3 \("netbox-topology-views"\) is not pinned to one release: pin it as name==version/],
   ];
   const pristine = treeHash(dir);
 
