@@ -1,6 +1,9 @@
 import { proxyEnvironment } from '../egress/egress-settings';
 import type { StackModel } from '../model/deployment-model';
-import { FILES, NETBOX_DB, NETBOX_NETWORK, NETBOX_PORT, netboxDataVolumes, PLUGINS_CONFIG_MOUNT, SECRETS_FILE, SERVICES, VOLUMES } from '../model/stack-names';
+import {
+  FILES, NETBOX_DB, NETBOX_MANAGE, NETBOX_NETWORK, NETBOX_PORT, NETBOX_PYTHON, netboxDataVolumes, PLUGINS_CONFIG_MOUNT, SECRETS_FILE,
+  SERVICES, VOLUMES,
+} from '../model/stack-names';
 import { NETBOX_EXTRA_CONFIG_MOUNT, renderNetboxExtraConfig } from '../netbox/netbox-settings';
 import { pluginImage } from '../plugins/plugin-image';
 import { POMERIUM_CONFIG_PATH } from '../pomerium/pomerium-config';
@@ -164,7 +167,7 @@ function netboxServices(model: StackModel): ComposeObject {
   services[SERVICES.worker] = {
     ...netboxBase,
     ...own(SERVICES.worker),
-    command: ['/opt/netbox/venv/bin/python', '/opt/netbox/netbox/manage.py', 'rqworker'],
+    command: [NETBOX_PYTHON, NETBOX_MANAGE, 'rqworker'],
     depends_on: { [SERVICES.netbox]: { condition: 'service_healthy' } },
     healthcheck: processHealthcheck('rqworker'),
   };

@@ -1,7 +1,7 @@
 import { PROXY_SECRET } from './egress-resolve';
 import { composeCommand } from '../deployment/deployment-tasks';
 import type { StackModel } from '../model/deployment-model';
-import { FILES, SERVICES } from '../model/stack-names';
+import { FILES, NETBOX_MANAGE, NETBOX_PYTHON, SERVICES } from '../model/stack-names';
 import { netboxFeatures } from '../netbox/netbox-releases';
 
 const code = (s: string) => `\`${s}\``;
@@ -86,7 +86,7 @@ function emailNotes(model: StackModel): string[] {
     + `${email.username ? `, logging in as ${code(email.username)} with ${code('EMAIL_PASSWORD')} from ${code(FILES.secrets)}` : ''}. A test mail:`,
     '',
     '```sh',
-    `${composeCommand(model)} exec ${SERVICES.netbox} /opt/netbox/venv/bin/python /opt/netbox/netbox/manage.py sendtestemail you@example.org`,
+    `${composeCommand(model)} exec ${SERVICES.netbox} ${NETBOX_PYTHON} ${NETBOX_MANAGE} sendtestemail you@example.org`,
     '```',
   ];
 }

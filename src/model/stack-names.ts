@@ -109,10 +109,13 @@ export const FILES = {
   stackScript: 'swarm/stack.sh',
 } as const;
 
-/** Where netbox-docker reads plugins.py (its configuration directory); the image has it there too. */
-export const PLUGINS_CONFIG_MOUNT = '/etc/netbox/config/plugins.py';
+/** netbox-docker's configuration directory: configuration.py, then every other .py in name order. */
+export const NETBOX_CONFIG_DIR = '/etc/netbox/config';
+/** Where netbox-docker reads plugins.py; the image with plugins has it there too. */
+export const PLUGINS_CONFIG_MOUNT = `${NETBOX_CONFIG_DIR}/plugins.py`;
 
-/** NetBox's Django management script inside the netbox-docker image. */
+/** NetBox's venv Python and its Django management script inside the netbox-docker image. */
+export const NETBOX_PYTHON = '/opt/netbox/venv/bin/python';
 export const NETBOX_MANAGE = '/opt/netbox/netbox/manage.py';
 
 /**

@@ -2,9 +2,9 @@ import { netboxFeatures, remoteAuthFromEnv } from './netbox-releases';
 import { apiNetboxSettings } from '../api/api-netbox-settings';
 import { egressSettings, proxyEnvironment } from '../egress/egress-settings';
 import type { StackModel } from '../model/deployment-model';
-import { NETBOX_DB, NETBOX_EXTRA_CONFIG_NAME, SERVICES, VOLUMES } from '../model/stack-names';
+import { NETBOX_CONFIG_DIR, NETBOX_DB, NETBOX_EXTRA_CONFIG_NAME, SERVICES, VOLUMES } from '../model/stack-names';
 
-export const NETBOX_EXTRA_CONFIG_MOUNT = `/etc/netbox/config/${NETBOX_EXTRA_CONFIG_NAME}`;
+export const NETBOX_EXTRA_CONFIG_MOUNT = `${NETBOX_CONFIG_DIR}/${NETBOX_EXTRA_CONFIG_NAME}`;
 
 /** One NetBox setting: where netbox-docker can read it from decides where we emit it. */
 interface Setting {

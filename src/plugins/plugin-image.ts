@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { PluginsModel, StackModel } from '../model/deployment-model';
-import { FILES, NETBOX_MANAGE, PLUGINS_CONFIG_MOUNT } from '../model/stack-names';
+import { FILES, NETBOX_CONFIG_DIR, NETBOX_MANAGE, NETBOX_PYTHON, PLUGINS_CONFIG_MOUNT } from '../model/stack-names';
 import type { NetboxRelease } from '../netbox/netbox-releases';
 
 /**
@@ -22,7 +22,6 @@ export interface PluginImage {
   readonly kubernetes?: string;
 }
 
-const VENV_PYTHON = '/opt/netbox/venv/bin/python';
 /** Where the Dockerfile puts the requirements inside the image. */
 const REQUIREMENTS_IN_IMAGE = '/opt/netbox/plugin_requirements.txt';
 /** collectstatic loads the configuration, which wants a SECRET_KEY of 50 characters; this one exists only during the build. */
@@ -81,7 +80,7 @@ export function pushedImages(image: PluginImage): string[] {
  */
 export function installCommand(release: NetboxRelease): string {
   return release.uvInstaller
-    ? `/usr/local/bin/uv pip install --no-cache --python ${VENV_PYTHON} -r ${REQUIREMENTS_IN_IMAGE}`
+    ? `/usr/local/bin/uv pip install --no-cache --python ${NETBOX_PYTHON} -r ${REQUIREMENTS_IN_IMAGE}`
     : `/opt/netbox/venv/bin/pip install --no-cache-dir -r ${REQUIREMENTS_IN_IMAGE}`;
 }
 
@@ -95,7 +94,7 @@ function renderDockerfile(release: NetboxRelease, plugins: PluginsModel): string
     `RUN ${installCommand(release)}`,
     ...buildSteps.map((step) => `RUN ${step}`),
     `COPY ${fileName(FILES.pluginsConfig)} ${PLUGINS_CONFIG_MOUNT}`,
-    `RUN SECRET_KEY="${BUILD_SECRET_KEY}" ${VENV_PYTHON} ${NETBOX_MANAGE} collectstatic --no-input`,
+    `RUN SECRET_KEY="${BUILD_SECRET_KEY}" ${NETBOX_PYTHON} ${NETBOX_MANAGE} collectstatic --no-input`,
   ];
 }
 
@@ -109,7 +108,7 @@ function renderPluginsPy(plugins: PluginsModel): string[] {
   const withSecrets = plugins.plugins.some((p) => Object.keys(p.secrets).length > 0);
   const configured = plugins.plugins.filter((p) => Object.keys(p.config).length > 0 || Object.keys(p.secrets).length > 0);
   const lines = [
-    '# NetBox plugins: netbox-docker loads every .py file in /etc/netbox/config after configuration.py.',
+    `# NetBox plugins: netbox-docker loads every .py file in ${NETBOX_CONFIG_DIR} after configuration.py.`,
     ...(withSecrets ? [
       'import os',
       '',
