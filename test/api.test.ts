@@ -4,6 +4,7 @@ import { answer, inRange, traefikStrippedHeaders, upstreamHeaders, wsgiMeta } fr
 import { composeSpecErrors, dockerComposeV2, dockerStackConfig, writeTree } from './real-validators';
 import { esc, refusal, SEED, synth, Synthesized } from './util';
 import { ApiAccess } from '../src';
+import { kubernetesPomeriumConfig } from '../src/kubernetes/render-pomerium';
 import { FILES } from '../src/model/stack-names';
 import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { compileDeployment } from '../src/plan/compile';
@@ -116,6 +117,18 @@ describe('apiAccess: ApiAccess.TOKEN', () => {
       expect(seconds(route.timeout)).toBeGreaterThanOrEqual(300);
     }
     expect(s.files['pomerium/config.yaml']).not.toContain('bearer_token_format');
+  });
+
+  test('on Kubernetes the token routes go to the same Service DNS name as NetBox\'s own route', () => {
+    const config = kubernetesPomeriumConfig(compileDeployment({
+      ...SEED,
+      apiAccess: ApiAccess.TOKEN,
+      kubernetes: true,
+      kubernetesOptions: { namespace: 'ipam' },
+    }).model) as { routes: Array<{ prefix?: string; to?: string }> };
+    const upstreams = config.routes.filter((r) => r.to !== undefined).map((r) => r.to);
+    expect(upstreams).toEqual(['http://netbox.ipam.svc.cluster.local:8080', 'http://netbox.ipam.svc.cluster.local:8080',
+      'http://netbox.ipam.svc.cluster.local:8080']);
   });
 
   test('the session lifetime is one value: Pomerium\'s cookie and NetBox\'s LOGIN_TIMEOUT; NetBox requires a login', () => {

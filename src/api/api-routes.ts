@@ -2,6 +2,7 @@ import { goDuration, TOKEN_PATH_PREFIXES, TOKEN_PROVISION_PREFIX } from './api-a
 import { ApiAccess } from './api-access-mode';
 import type { StackModel } from '../model/deployment-model';
 import { JWT_ASSERTION_HEADER } from '../model/identity-headers';
+import { upstreamUrl } from '../pomerium/upstream';
 
 /** The body of the proxy's refusal of token provisioning. */
 export const TOKEN_PROVISION_REFUSAL = 'Token provisioning with a password is disabled here: create tokens in NetBox after logging in.';
@@ -17,7 +18,7 @@ export const TOKEN_PROVISION_REFUSAL = 'Token provisioning with a password is di
  *   headers: Pomerium removes the claim headers and the JWT, and `Authorization` passes unchanged
  *   (no `bearer_token_format`, so Pomerium leaves `Bearer nbt_…` to NetBox).
  */
-export function renderApiRoutes(model: StackModel): Record<string, unknown>[] {
+export function renderApiRoutes(model: StackModel, upstreamHost: (service: string) => string): Record<string, unknown>[] {
   const { api } = model;
   if (api.access !== ApiAccess.TOKEN) return [];
   const netbox = model.routes[0];
@@ -37,7 +38,8 @@ export function renderApiRoutes(model: StackModel): Record<string, unknown>[] {
     ...TOKEN_PATH_PREFIXES.map((prefix) => ({
       from: netbox.from,
       prefix,
-      to: netbox.to,
+      // The same upstream as NetBox's own route (on Kubernetes, the Service's cluster DNS name).
+      to: upstreamUrl(netbox, upstreamHost),
       pass_identity_headers: false,
       remove_request_headers: identityHeaders(),
       preserve_host_header: true,

@@ -1,3 +1,4 @@
+import { upstreamUrl } from './upstream';
 import { renderApiPomeriumSettings, renderApiRoutes } from '../api/api-routes';
 import type { StackModel } from '../model/deployment-model';
 
@@ -32,10 +33,9 @@ export function renderPomeriumConfig(model: StackModel, upstreamHost: (service: 
     jwt_claims_headers: invert(model.identity.claimHeaders),
     ...renderApiPomeriumSettings(model),
     // Pomerium matches file-configured routes in order: the token paths come before NetBox's catch-all.
-    routes: [...renderApiRoutes(model), ...model.routes.map((route) => ({
+    routes: [...renderApiRoutes(model, upstreamHost), ...model.routes.map((route) => ({
       from: route.from,
-      // Only the host of `to` changes; scheme and port stay.
-      to: route.to.replace(/^([a-z]+:\/\/)([^:/]+)/, (_m, scheme: string, host: string) => `${scheme}${upstreamHost(host)}`),
+      to: upstreamUrl(route, upstreamHost),
       pass_identity_headers: route.passIdentityHeaders,
       preserve_host_header: true,
       policy: route.policy,
