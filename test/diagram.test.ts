@@ -77,4 +77,13 @@ describe('the runbook opens with a diagram of the deployment', () => {
     expect(diagram).toContain('vol_extra_data[("volume extra-data")]');
     expect(diagram).toContain('svc_netbox ---|"/extra"| vol_extra_data');
   });
+
+  test('a service that names no network is drawn inside Compose\'s default network, as the isolation checks see it', () => {
+    const plan = compileDeployment({ ...SEED, composeOverrides: { 'services.extra': { image: 'busybox:1.37' } } });
+    const lines = renderStackDiagram(plan.model, plan.compose);
+    const start = lines.findIndex((l) => l.startsWith('  subgraph net_default['));
+    expect(start).toBeGreaterThan(0);
+    expect(lines[start + 1]).toBe('    svc_extra["extra<br/>busybox:1.37"]');
+    expect(lines[start + 2]).toBe('  end');
+  });
 });

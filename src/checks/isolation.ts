@@ -1,8 +1,8 @@
-import { keyValueMap } from '../compose/compose-shape';
+import { keyValueMap, networksOf } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
-import { NETBOX_NETWORK, SERVICES } from '../model/stack-names';
+import { DATA_SERVICES, NETBOX_CODE_SERVICES, NETBOX_NETWORK, SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
 
 /** Why NetBox must be reachable only through Pomerium; part of every isolation message. */
@@ -11,14 +11,10 @@ export const HEADER_SPOOFING_RISK = 'NetBox logs in whoever the identity header 
 const OPT_OUT = 'Remove it, or (only for an isolated test setup) set dangerouslyAllowNetboxBypassingPomerium: true.';
 const EGRESS_OPT_OUT = 'Remove the network from the service; give it its own network to reach what it needs, or set isolated: true '
   + 'to keep NetBox off the egress network. Only for an isolated test setup: dangerouslyAllowNetboxBypassingPomerium: true.';
-/** Postgres and both Redis services: internal only, they never reach outside. */
-const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 
 const IDENTITY_FIX = 'Remove it: the REMOTE_AUTH_* settings derive from the declaration (superusers, superuserGroups, defaultGroups). '
   + 'Only for an isolated test setup: dangerouslyAllowNetboxBypassingPomerium: true.';
 
-/** The services that run NetBox's code and read its identity settings (a function: stack-model imports this module). */
-const netboxServices = (): readonly string[] => [SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping];
 
 /** NetBox settings that decide whom NetBox believes; only the declaration may set them. */
 const IDENTITY_SETTING = /^REMOTE_AUTH_/;
@@ -28,8 +24,7 @@ const IDENTITY_SETTING = /^REMOTE_AUTH_/;
  * the data services hold its secrets, and a protected app may trust the headers too.
  */
 export function protectedServices(model: StackModel): string[] {
-  return [SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping, SERVICES.postgres, SERVICES.redis, SERVICES.redisCache,
-    ...model.apps.map((a) => a.name)];
+  return [...NETBOX_CODE_SERVICES, ...DATA_SERVICES, ...model.apps.map((a) => a.name)];
 }
 
 /** The networks only Pomerium and protected services may share. */
@@ -97,7 +92,7 @@ function checkProtectedService(p: DeclarationProblems, model: StackModel, name: 
       p.add(at('networks'), `joins the network "${network}", which is not internal. ${HEADER_SPOOFING_RISK}`, networksOf(svc), OPT_OUT);
     }
   }
-  if (netboxServices().includes(name)) {
+  if (NETBOX_CODE_SERVICES.includes(name)) {
     const identity = Object.keys(keyValueMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
     if (identity.length > 0) {
       p.add(at('environment'), `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, identity,
@@ -211,12 +206,6 @@ function protectedClosure(model: StackModel, services: Record<string, any>): { n
   return { names: [...names], networks: [...networks] };
 }
 
-/** The networks a service joins; Compose puts a service without `networks` on `default`. */
-function networksOf(svc: any): string[] {
-  if (svc?.network_mode !== undefined) return [];
-  if (svc?.networks === undefined || svc.networks === null) return ['default'];
-  return Array.isArray(svc.networks) ? svc.networks.map(String) : Object.keys(svc.networks);
-}
 
 /** How the user would have written the override that put this into the compose file. */
 function overridePath(dotPath: string): string {

@@ -1,5 +1,6 @@
+import { networksOf } from '../compose/compose-shape';
 import type { StackModel } from '../model/deployment-model';
-import { SERVICES } from '../model/stack-names';
+import { DATA_SERVICES, SERVICES } from '../model/stack-names';
 
 /**
  * The deployment as a Mermaid flowchart (GitHub renders it): the browser, Traefik, Pomerium and
@@ -7,8 +8,6 @@ import { SERVICES } from '../model/stack-names';
  * rendered compose object (overrides included) and the model, so it follows the declaration.
  */
 
-/** Services that hold the data (drawn rounded); the rest are apps. */
-const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 
 const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 /** A quoted Mermaid label; `<br/>` breaks lines. */
@@ -44,21 +43,24 @@ export function renderStackDiagram(model: StackModel, compose: Record<string, an
   };
 
   // A service on exactly one network is drawn inside it; one on several (Pomerium) outside, joined by dotted lines.
-  const networksOf = new Map(Object.entries(services).map(([name, s]) => [name, listOf(s.networks)]));
+  const serviceNetworks = new Map(Object.entries(services).map(([name, s]) => [name, networksOf(s)]));
+  // Compose's `default` network exists once a service (added by an override, say) names no network.
+  const drawn = [...serviceNetworks.values()].some((nets) => nets.includes('default')) && !('default' in networks)
+    ? { ...networks, default: null } : networks;
   const joins: string[] = [];
-  for (const [net, config] of Object.entries(networks)) {
+  for (const [net, config] of Object.entries(drawn)) {
     const kind = config?.external ? 'external' : config?.internal ? 'internal' : 'bridge';
     lines.push(`  subgraph ${id('net', net)}[${label(`network ${net} (${kind})`)}]`);
     if (net === model.traefik.network) {
       lines.push(`    traefik[${label('Traefik (runs outside this stack)', `entrypoint ${model.traefik.entrypoint}, resolver ${model.traefik.certResolver}`)}]`);
     }
-    for (const [name, nets] of networksOf) {
+    for (const [name, nets] of serviceNetworks) {
       if (nets.length === 1 && nets[0] === net) lines.push(`    ${node(name, services[name])}`);
       if (nets.length > 1 && nets.includes(net)) joins.push(`  ${id('svc', name)} -.- ${id('net', net)}`);
     }
     lines.push('  end');
   }
-  for (const [name, nets] of networksOf) if (nets.length !== 1) lines.push(`  ${node(name, services[name])}`);
+  for (const [name, nets] of serviceNetworks) if (nets.length !== 1) lines.push(`  ${node(name, services[name])}`);
 
   // Requests: the browser reaches Traefik on every public host, Traefik forwards them to Pomerium,
   // Pomerium to the route's upstream.
@@ -86,7 +88,7 @@ export function renderStackDiagram(model: StackModel, compose: Record<string, an
 /** The runbook's opening picture, with a legend. */
 export function stackDiagramSection(model: StackModel, compose: Record<string, any>): string[] {
   const onTraefikNetwork = Object.entries(compose.services ?? {})
-    .filter(([, s]) => listOf((s as Record<string, any>).networks).includes(model.traefik.network)).map(([name]) => `\`${name}\``);
+    .filter(([, s]) => networksOf(s).includes(model.traefik.network)).map(([name]) => `\`${name}\``);
   return [
     '```mermaid',
     ...renderStackDiagram(model, compose),

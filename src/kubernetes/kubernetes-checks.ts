@@ -1,7 +1,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import type { NetworkPolicy, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
 import type { K8sManifest, K8sObject, TraefikIngressRoute } from './k8s-objects';
-import { HEADER_SPOOFING_RISK } from '../checks/isolation';
+import { HEADER_SPOOFING_RISK, protectedServices } from '../checks/isolation';
 import type { StackModel } from '../model/deployment-model';
 import type { DeclarationProblems } from '../model/problems';
 import { NETBOX_PORT, SERVICES } from '../model/stack-names';
@@ -44,8 +44,7 @@ export function checkKubernetesIsolation(p: DeclarationProblems, model: StackMod
   const pathOf = (o: K8sObject) => `kubernetes (${manifests.find((m) => m.object === o)!.path})`;
   const templates = podTemplates(objects);
   const pomerium = templates.filter((t) => t.name === SERVICES.pomerium);
-  const protectedNames = new Set<string>([SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping, SERVICES.postgres, SERVICES.redis,
-    SERVICES.redisCache, ...model.apps.map((a) => a.name)]);
+  const protectedNames = new Set<string>(protectedServices(model));
   const protectedPods = templates.filter((t) => protectedNames.has(t.name));
 
   for (const route of objects.filter((o): o is TraefikIngressRoute => o.kind === 'IngressRoute')) {

@@ -1,10 +1,7 @@
 import { DEFAULTS } from './defaults';
 import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
-import { EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
-
-/** Postgres and both Redis services: no user secret reaches them. */
-const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
+import { DATA_SERVICES, EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveAdoption } from '../adopt/adoption-model';
 import { resolveApiAccess } from '../api/api-access';

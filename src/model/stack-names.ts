@@ -16,6 +16,15 @@ export const SERVICES = {
 } as const;
 
 /**
+ * Postgres and both Redis services: they hold the data, never run twice (two servers on one volume
+ * corrupt it), never reach outside, and no user secret reaches them.
+ */
+export const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
+
+/** The services that run NetBox's code and read its settings (housekeeping only on releases before NetBox 4.4). */
+export const NETBOX_CODE_SERVICES: readonly string[] = [SERVICES.netbox, SERVICES.worker, SERVICES.housekeeping];
+
+/**
  * The stack's named volumes and where they are mounted. Postgres's data path depends on the
  * release (NetBoxRelease.postgresDataPath).
  *

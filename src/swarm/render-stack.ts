@@ -2,7 +2,7 @@ import { keyValueMap } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
-import { SERVICES } from '../model/stack-names';
+import { DATA_SERVICES, SERVICES } from '../model/stack-names';
 import { clusterImage, pluginImage } from '../plugins/plugin-image';
 import { sortKeys } from '../traefik/traefik-labels';
 import { TraefikProvider } from '../traefik/traefik-provider';
@@ -164,9 +164,6 @@ function runPushedImage(model: StackModel, out: ComposeObject): void {
   }
   if (out.image !== undefined) out.image = clusterImage(model, out.image, 'swarm');
 }
-
-/** The data services never run twice: two servers on one volume corrupt it. */
-const DATA_SERVICES: readonly string[] = [SERVICES.postgres, SERVICES.redis, SERVICES.redisCache];
 
 /** One compose service as a Swarm service: secrets and configs as files, service labels, deploy settings. */
 function stackService(context: StackContext, name: string, svc: any): ComposeObject {
