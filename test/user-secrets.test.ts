@@ -5,7 +5,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { dockerComposeV2, dockerStackConfig, writeTree } from './real-validators';
 import { refusal, SEED, synth, withoutPostSynthesis } from './util';
-import { NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
+import { ApiAccess, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
 import { namesSecret } from '../src/secrets/user-secrets';
 
 const DIODE = { name: 'DIODE_CLIENT_SECRET', description: 'Client secret of the Diode plugin (Diode UI, Clients)' };
@@ -54,8 +54,26 @@ describe('userSecrets', () => {
     ['a name twice', [DIODE, DIODE], /userSecrets\[1\]\.name: is already used by userSecrets\[0\]/],
     ['an unknown service', [{ name: 'X_TOKEN', services: ['postgres'] }], /userSecrets\[0\]\.services\[0\]: is not a service a secret can reach \(got "postgres"\)/],
     ['a description with a line break', [{ name: 'X_TOKEN', description: 'a\nB=1' }], /userSecrets\[0\]\.description: is not one line/],
+    ['a generated NetBox setting', [{ name: 'ALLOWED_HOSTS' }],
+      /userSecrets\[0\]\.name: would replace the setting ALLOWED_HOSTS of env\/netbox\.env \(the compose environment wins over it\) \(got "ALLOWED_HOSTS"\)\. Choose another name/],
+    ['an identity setting', [{ name: 'REMOTE_AUTH_HEADER' }], /userSecrets\[0\]\.name: would replace an identity setting NetBox trusts\./],
   ])('refused: %s', (_name, userSecrets, what) => {
     expect(refusal({ userSecrets })).toMatch(what);
+  });
+
+  test('an identity setting is reported once, under userSecrets, not as an override the user never wrote', () => {
+    const message = refusal({ userSecrets: [{ name: 'REMOTE_AUTH_HEADER' }] });
+    expect(message).toMatch(/the declaration has 1 problem;/);
+    expect(message).not.toContain('composeOverrides');
+  });
+
+  test('under token access, LOGIN_REQUIRED cannot come back as a secret', () => {
+    expect(refusal({ apiAccess: ApiAccess.TOKEN, userSecrets: [{ name: 'LOGIN_REQUIRED' }] }))
+      .toContain('userSecrets[0].name: would replace the setting LOGIN_REQUIRED of env/netbox.env');
+  });
+
+  test('a secret for an app only may share a NetBox setting\'s name', () => {
+    expect(() => synth({ apps: [GRAFANA], userSecrets: [{ name: 'ALLOWED_HOSTS', services: ['grafana'] }] })).not.toThrow();
   });
 
   test('EMAIL_PASSWORD is declared for the user; declaring it again is refused', () => {

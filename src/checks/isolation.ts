@@ -2,8 +2,9 @@ import { keyValueMap, networksOf } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
-import { DATA_SERVICES, NETBOX_CODE_SERVICES, NETBOX_NETWORK, SERVICES } from '../model/stack-names';
+import { DATA_SERVICES, FILES, NETBOX_CODE_SERVICES, NETBOX_NETWORK, SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
+import { userSecretVariables } from '../secrets/user-secrets';
 
 /** Why NetBox must be reachable only through Pomerium; part of every isolation message. */
 export const HEADER_SPOOFING_RISK = 'NetBox logs in whoever the identity header names, so anyone who reaches it without '
@@ -93,7 +94,9 @@ function checkProtectedService(p: DeclarationProblems, model: StackModel, name: 
     }
   }
   if (NETBOX_CODE_SERVICES.includes(name)) {
-    const identity = Object.keys(keyValueMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k));
+    // A user secret of that name is reported under userSecrets (checkUserSecretNames).
+    const fromSecrets = new Set(userSecretVariables(model.userSecrets, name).map(([variable]) => variable));
+    const identity = Object.keys(keyValueMap(svc.environment)).filter((k) => IDENTITY_SETTING.test(k) && !fromSecrets.has(k));
     if (identity.length > 0) {
       p.add(at('environment'), `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, identity,
         IDENTITY_FIX);
@@ -180,6 +183,25 @@ function checkNetboxEnvironment(p: DeclarationProblems, model: StackModel, compo
     } else if (inCompose.has(name)) {
       p.add(path, 'is set in the compose file (a secret or an override), which wins over env/netbox.env', extra[name],
         'Remove it; secrets live in .env and are never declared.');
+    }
+  }
+}
+
+/**
+ * A secret the user supplies is set in the compose environment, which wins over env/netbox.env: in
+ * NetBox's services it must neither replace a generated setting nor an identity setting.
+ */
+export function checkUserSecretNames(p: DeclarationProblems, model: StackModel): void {
+  const generated = new Set(Object.keys(netboxSettings(model).env));
+  for (const secret of model.userSecrets.filter((s) => s.optionPath !== undefined && s.services.some((x) => NETBOX_CODE_SERVICES.includes(x)))) {
+    for (const variable of secret.variables) {
+      if (IDENTITY_SETTING.test(variable)) {
+        p.add(`${secret.optionPath}.name`, `would replace an identity setting NetBox trusts. ${HEADER_SPOOFING_RISK}`, variable,
+          'Choose another name: the REMOTE_AUTH_* settings derive from the declaration (superusers, superuserGroups, defaultGroups).');
+      } else if (generated.has(variable)) {
+        p.add(`${secret.optionPath}.name`, `would replace the setting ${variable} of ${FILES.netboxEnv} (the compose environment wins over it)`,
+          variable, 'Choose another name for the secret; the setting is generated from the declaration.');
+      }
     }
   }
 }

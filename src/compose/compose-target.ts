@@ -1,5 +1,5 @@
 import { envLines, renderPostgresEnv } from './render-compose';
-import { checkIsolation } from '../checks/isolation';
+import { checkIsolation, checkUserSecretNames } from '../checks/isolation';
 import { composeTasks } from '../deployment/deployment-tasks';
 import { FILES, SERVICES } from '../model/stack-names';
 import { netboxSettings, renderNetboxExtraConfig } from '../netbox/netbox-settings';
@@ -17,6 +17,7 @@ export const composeTarget: DeploymentTarget = {
   id: 'compose',
   plan(model, shared, p) {
     checkIsolation(p, model, shared.compose);
+    checkUserSecretNames(p, model);
     checkUnderscoreHeaders(p, SERVICES.pomerium, shared.compose.services?.[SERVICES.pomerium]?.environment);
     const netbox = netboxSettings(model);
     return {

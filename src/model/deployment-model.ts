@@ -126,6 +126,8 @@ export interface UserSecretModel {
   readonly variables: readonly string[];
   readonly services: readonly string[];
   readonly description: string;
+  /** Where the user declared it (`userSecrets[i]`); undefined for the ones the declaration implies. */
+  readonly optionPath?: string;
 }
 
 /** One NetBox plugin of the image, with the well-known plugin's extras applied. */

@@ -75,7 +75,7 @@ export function resolveUserSecrets(p: DeclarationProblems, options: NetboxPomeri
       p.add(`${path}.description`, 'is not one line of at most 200 characters without "$", "{" or "}"', description,
         'It becomes a comment line in .env; shorten it.');
     }
-    out.push({ name, variables: [name], services: [...new Set(targets)], description });
+    out.push({ name, variables: [name], services: [...new Set(targets)], description, optionPath: path });
   });
   return out;
 }
