@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { refusal, SEED, synth } from './util';
+import { refusal, requireTool, SEED, synth } from './util';
 import { dataScriptFacts, renderDataScript, shellQuote } from '../src/backup/backup-script';
 import { renderCompose } from '../src/compose/render-compose';
-import { NETBOX_RELEASES } from '../src/netbox/netbox-releases';
+import { findNetboxRelease, NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { compileDeployment } from '../src/plan/compile';
 
 const AGE_KEY = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -21,12 +21,6 @@ function scriptOf(overrides = {}): string {
 /** The value of a `NAME=...` line of the script. */
 const assignment = (script: string, name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(script)?.[1];
 
-/** `command -v`, failing loudly: a validator the suite relies on must be installed (.ci/install-tools.sh). */
-function tool(name: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf-8' }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed; .ci/install-tools.sh installs it (Debian package systemd)`);
-  return found;
-}
 
 describe('the backups option', () => {
   test('unset: no units, every set kept, no secrets in the sets; the runbook says so', () => {
@@ -74,7 +68,7 @@ describe('the backups option', () => {
 });
 
 describe('the systemd units', () => {
-  const systemdAnalyze = () => tool('systemd-analyze');
+  const systemdAnalyze = () => requireTool('systemd-analyze');
 
   test.each([
     ['the default schedule', {}],
@@ -122,8 +116,8 @@ describe('the rendered script', () => {
     const mounted = (compose.services.netbox.volumes as string[]).filter((v) => !v.startsWith('./'));
     expect(assignment(script, 'VOLUMES')).toBe(`(${mounted.join(' ')})`);
     // Every service running the NetBox image is stopped during a restore (the housekeeping container too, where there is one).
-    const writers = Object.keys(compose.services).filter((s) => compose.services[s].image === compose.services.netbox.image);
-    expect(assignment(script, 'WRITERS')).toBe(`(${writers.map((w) => `${w}=1`).join(' ')})`);
+    expect(assignment(script, 'WRITERS')).toBe(findNetboxRelease(netboxVersion)!.housekeeping
+      ? '(netbox=1 netbox-worker=1 netbox-housekeeping=1)' : '(netbox=1 netbox-worker=1)');
     expect(assignment(script, 'NETBOX_TAG')).toBe(netboxVersion);
   });
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -8,7 +8,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
 import { envFile, synthK8s } from './kubernetes-util';
-import { esc, fileMode, refusal, SEED, synth, synthProject, withoutPostSynthesis } from './util';
+import { esc, fileMode, refusal, requireTool, SEED, synth, synthProject, withoutPostSynthesis } from './util';
 import { NetboxPomeriumProject } from '../src';
 import { K8S_FILES, K8S_SECRET } from '../src/kubernetes/k8s-names';
 import { secretsFileProblem } from '../src/kubernetes/k8s-preflight';
@@ -419,14 +419,9 @@ describe('secrets and the Postgres guard on disk', () => {
 });
 
 describe('kubectl kustomize (real tool)', () => {
-  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf-8' });
   withoutPostSynthesis();
   test('renders the directory: the generated Secret and every reference to it get the same hashed name', () => {
-    if (kubectl.error || kubectl.status !== 0) {
-      // The only skip in this suite: no kubectl on this machine (.ci/install-tools.sh installs Debian's kubernetes-client).
-      console.log(`kubectl kustomize not run: kubectl is not installed (${kubectl.error?.message ?? kubectl.stderr})`);
-      return;
-    }
+    requireTool('kubectl');
     const dir = mkdtempSync(path.join(tmpdir(), 'nbp-k8s-'));
     new NetboxPomeriumProject({ ...SEED, kubernetes: true, outdir: dir, apps: [GRAFANA] }).synth();
     const rendered = execFileSync('kubectl', ['kustomize', path.join(dir, 'k8s')], { encoding: 'utf-8' });

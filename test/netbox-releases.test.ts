@@ -1,6 +1,6 @@
 import { pythonSettings } from './netbox-docker-config';
 import { SEED, synth, Synthesized } from './util';
-import { DEFAULT_NETBOX_TAG, findNetboxRelease, NETBOX_RELEASES, netboxAtLeast } from '../src/netbox/netbox-releases';
+import { DEFAULT_NETBOX_TAG, NETBOX_RELEASES } from '../src/netbox/netbox-releases';
 import { compileDeployment } from '../src/plan/compile';
 
 /** Where a NetBox setting ends up: netbox-docker's environment, the mounted .py file, or nowhere. */
@@ -284,7 +284,8 @@ describe('without superusers, no group sync anywhere; the name headers NetBox re
     expect(Object.keys(all).filter((k) => /^REMOTE_AUTH_(GROUP|SUPERUSER|STAFF|AUTO_CREATE_GROUPS)/.test(k))).toEqual([]);
     // NetBox >= 3.4.9 copies the first and last name at every login, group sync or not: they must
     // come from headers Pomerium sets, never from netbox-docker's client-settable Remote-User-* defaults.
-    const readsNames = netboxAtLeast(findNetboxRelease(tag)!, 3, 4, 9);
+    // NetBox 3.4.9 added the name headers: every supported release but the seed's NetBox 3.0 reads them (a literal, not the code's threshold).
+    const readsNames = tag !== 'v3.0-1.4.1';
     expect(s.pomerium.jwt_claims_headers).toEqual(readsNames
       ? { 'X-Pomerium-Claim-Email': 'email', 'X-Pomerium-Claim-Given-Name': 'given_name', 'X-Pomerium-Claim-Family-Name': 'family_name' }
       : { 'X-Pomerium-Claim-Email': 'email' });

@@ -1,9 +1,17 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { readdirSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
 import { IdpProvider, NetboxPomeriumProject, NetboxPomeriumProjectOptions } from '../src';
+
+/** `command -v`, failing loudly: a real tool the suite relies on must be installed (.ci/install-tools.sh installs it). */
+export function requireTool(name: string): string {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf-8' }).stdout.trim();
+  if (!found) throw new Error(`${name} is not installed; .ci/install-tools.sh installs it`);
+  return found;
+}
 
 /** The seed's deployment (shared/seed), as a declaration. */
 export const SEED: NetboxPomeriumProjectOptions = {
