@@ -1,8 +1,12 @@
+import { readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
 import { NetboxPomeriumProject } from '../src';
 import { SEED, synth } from './util';
 import { TASKS } from '../src/model/stack-names';
+
+const SRC = path.join(__dirname, '..', 'src');
 
 describe('the generated runbook (README.md of a deployment)', () => {
   test('follows the declaration: callback URL, client id, Traefik names, secrets, admins', () => {
@@ -76,5 +80,33 @@ describe('task names the messages and the runbook use', () => {
     const named = [...new Set([...String(s.files['README.md']).matchAll(/npx projen ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]))];
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((name) => !tasks.includes(name))).toEqual([]);
+  });
+
+  test('every `npx projen <task>` written anywhere in src/ (messages, scripts, docs) names a task a deployment has', () => {
+    // A deployment with every feature that adds tasks: Swarm, Kubernetes, plugins with both repositories, backups.
+    const s = synth({
+      swarm: true,
+      kubernetes: true,
+      netboxVersion: 'v4.5-4.0.0',
+      plugins: [{ package: 'netbox-inventory', version: '2.5.1' }],
+      swarmOptions: { pluginImageRepository: 'registry.example.org/netbox' },
+      kubernetesOptions: { pluginImageRepository: 'registry.example.org/netbox' },
+      backups: { schedule: 'daily' },
+    });
+    const tasks = new Set(Object.keys(s.files['.projen/tasks.json'].tasks));
+    const named = new Map<string, string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) {walk(file);} else if (entry.name.endsWith('.ts')) {
+          for (const m of readFileSync(file, 'utf-8').matchAll(/npx projen ([a-z][a-z0-9:-]*)/g)) named.set(m[1], path.relative(SRC, file));
+        }
+      }
+    };
+    walk(SRC);
+    // Prose after the bare synthesis command ("run npx projen first"), not task names.
+    for (const word of ['and', 'first', 'to', 'cannot']) named.delete(word);
+    expect(named.size).toBeGreaterThan(15);
+    expect([...named].filter(([name]) => !tasks.has(name)).map(([name, file]) => `${name} (${file})`)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { StackModel } from '../model/deployment-model';
-import { FILES, TASKS } from '../model/stack-names';
+import { FILES, SERVICES, TASKS } from '../model/stack-names';
 import { pluginTasks } from '../plugins/plugin-tasks';
 import type { PlannedTask } from '../targets/deployment-target';
 
@@ -18,10 +18,10 @@ export function composeTasks(model: StackModel): PlannedTask[] {
   return [
     { name: TASKS.up, description: 'Start or update the stack in the background (docker compose up -d)', exec: `${compose} up -d`, receiveArgs: true },
     { name: TASKS.down, description: 'Stop and remove the containers; volumes (the data) stay', exec: `${compose} down`, receiveArgs: true },
-    { name: 'logs', description: 'Follow the logs; pass service names to narrow them (npx projen logs -- netbox)', exec: `${compose} logs -f`, receiveArgs: true },
-    { name: 'ps', description: 'Show the containers and their health', exec: `${compose} ps`, receiveArgs: true },
-    { name: 'pull', description: 'Pull the pinned images', exec: `${compose} pull`, receiveArgs: true },
-    { name: 'config', description: 'Validate the compose file and .env (docker compose config -q)', exec: `${compose} config -q`, receiveArgs: false },
+    { name: TASKS.logs, description: `Follow the logs; pass service names to narrow them (npx projen ${TASKS.logs} -- ${SERVICES.netbox})`, exec: `${compose} logs -f`, receiveArgs: true },
+    { name: TASKS.ps, description: 'Show the containers and their health', exec: `${compose} ps`, receiveArgs: true },
+    { name: TASKS.pull, description: 'Pull the pinned images', exec: `${compose} pull`, receiveArgs: true },
+    { name: TASKS.config, description: 'Validate the compose file and .env (docker compose config -q)', exec: `${compose} config -q`, receiveArgs: false },
     ...pluginTasks(model),
   ];
 }

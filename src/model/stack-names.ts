@@ -145,6 +145,11 @@ export const BREAK_GLASS = {
 export const TASKS = {
   up: 'up',
   down: 'down',
+  logs: 'logs',
+  ps: 'ps',
+  pull: 'pull',
+  config: 'config',
+  rotateSecret: 'rotate-secret',
   backup: 'backup',
   restore: 'restore',
   verifyBackup: 'verify-backup',
