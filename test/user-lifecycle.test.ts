@@ -34,7 +34,7 @@ describe('breakGlass options', () => {
 
   test('refuses an app named like the break-glass service', () => {
     expect(refusal({ ...SEED, apps: [{ name: 'netbox-break-glass', image: 'nginx:1.27', port: 80, host: 'x.example.org' }] }))
-      .toContain('apps[0].name: is the name of the service the break-glass task starts (got "netbox-break-glass"). Rename the app.');
+      .toContain('apps[0].name: repeats the name of (service netbox-break-glass) (got "netbox-break-glass"). Rename the app; the generated services already use this name.');
   });
 });
 

@@ -41,7 +41,7 @@ export function resolveBackups(p: DeclarationProblems, options: { readonly backu
 
   const keep = o.keep ?? BACKUP_DEFAULTS.keep;
   if (!Number.isInteger(keep) || keep < 1) {
-    p.add('backups.keep', 'is not a number of backup sets', o.keep, 'Use a whole number of 1 or more (leave it out for 7).');
+    p.add('backups.keep', 'is not a number of backup sets', o.keep, `Use a whole number of 1 or more (leave it out for ${BACKUP_DEFAULTS.keep}).`);
   }
 
   const copyCommand = o.copyCommand;

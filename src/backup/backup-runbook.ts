@@ -1,8 +1,8 @@
 import { SET_FILES } from './backup-script';
-import { backupUnitName, UNITS_DIR } from './backup-units';
+import { backupSyslogIdentifier, backupUnitName, UNITS_DIR } from './backup-units';
 import type { StackModel } from '../model/deployment-model';
 import { BACKUP_DIR, BACKUP_STATUS_FILE, FILES, netboxDataVolumes, SECRETS_FILE, TASKS, VERIFY_STATUS_FILE } from '../model/stack-names';
-import { SECRET_NAMES } from '../secrets/secret-specs';
+import { dataSecretNames } from '../secrets/secret-specs';
 
 /** The runbook's "Backups" section: the sets, restore, verify, the schedule and the secrets. */
 export function backupRunbookSection(model: StackModel): string[] {
@@ -13,7 +13,7 @@ export function backupRunbookSection(model: StackModel): string[] {
   const service = backupUnitName(model.projectName, 'service');
   const timer = backupUnitName(model.projectName, 'timer');
   const instance = timer.replace('@.timer', '@$(systemd-escape --path "$PWD").timer');
-  const dataSecrets = [SECRET_NAMES.secretKey, ...(model.secrets.some((s) => s.envName === SECRET_NAMES.pepper) ? [SECRET_NAMES.pepper] : [])];
+  const dataSecrets = dataSecretNames(model.secrets);
   return [
     '## Backups',
     '',
@@ -65,7 +65,7 @@ export function backupRunbookSection(model: StackModel): string[] {
       + (b.copyCommand ? `, after ${code('backups.copyCommand')} copied the set off the host (${code(b.copyCommand)}; a failure fails the backup and deletes nothing).`
         : '. Nothing copies the sets off this host: set `backups.copyCommand` (e.g. `rclone copy "$BACKUP_SET" remote:netbox/"$BACKUP_NAME"`).'),
       `A failed run is visible three ways: the unit's exit status (${code(`systemctl status '${model.projectName}-backup@*'`)}), a`
-      + ` ${code('netbox-data: backup FAILED')} line in its journal (${code(`journalctl -t ${model.projectName}-backup`)}), and ${code(BACKUP_STATUS_FILE)}.`,
+      + ` ${code('netbox-data: backup FAILED')} line in its journal (${code(`journalctl -t ${backupSyslogIdentifier(model.projectName)}`)}), and ${code(BACKUP_STATUS_FILE)}.`,
       'The schedule is a host timer, not a container in the stack: the backup needs the Docker CLI (a container would need the Docker socket,'
       + ' which is root on the host and would break the stack\'s isolation), writes next to this repository, and the copy command uses the'
       + ' host\'s credentials.']

@@ -3,7 +3,7 @@ import { BACKUP_DIR, BACKUP_STATUS_FILE, NETBOX_DB, netboxDataVolumes, NetboxDat
 import { NETBOX_RELEASES, postgresMajor } from '../netbox/netbox-releases';
 import { normalizePackage } from '../plugins/plugin-catalog';
 import { clusterImage } from '../plugins/plugin-image';
-import { SECRET_NAMES } from '../secrets/secret-specs';
+import { dataSecretNames } from '../secrets/secret-specs';
 
 /** The files of one set, relative to the set directory. */
 export const SET_FILES = {
@@ -63,7 +63,6 @@ export function dataScriptFacts(model: StackModel, compose: { readonly services?
   const runningImage = String(services[SERVICES.netbox]?.image ?? `netboxcommunity/netbox:${release.tag}`);
   const writers = Object.keys(services).filter((s) => services[s]?.image === runningImage)
     .map((service) => ({ service, replicas: model.swarmSettings.replicas[service] ?? 1 }));
-  const secretNames = new Set(model.secrets.map((s) => s.envName));
   const lastMinor: Record<number, readonly [number, string | undefined]> = {};
   for (const [major, minor] of Object.entries(NETBOX_LAST_MINOR)) {
     const step = NETBOX_RELEASES.find((r) => r.netbox[0] === Number(major) && r.netbox[1] === minor);
@@ -89,7 +88,7 @@ export function dataScriptFacts(model: StackModel, compose: { readonly services?
     keep: model.backups.scheduled ? model.backups.keep : undefined,
     copyCommand: model.backups.copyCommand,
     recipients: model.backups.recipients,
-    dataSecrets: [SECRET_NAMES.secretKey, SECRET_NAMES.pepper].filter((n) => secretNames.has(n)),
+    dataSecrets: dataSecretNames(model.secrets),
     plugins: (model.plugins?.plugins ?? []).map((p) => `${normalizePackage(p.package)}==${p.version}`),
     lastMinor,
   };

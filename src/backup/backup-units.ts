@@ -9,6 +9,11 @@ export const UNITS_DIR = 'systemd';
  * (`systemd-escape --path`), so nothing here depends on where the repository is cloned; `%f` is
  * that directory again.
  */
+/** The journal identifier of the scheduled backups (`journalctl -t <it>`). */
+export function backupSyslogIdentifier(projectName: string): string {
+  return `${projectName}-backup`;
+}
+
 export function backupUnitName(projectName: string, kind: 'service' | 'timer'): string {
   return `${projectName}-backup@.${kind}`;
 }
@@ -27,7 +32,7 @@ export function renderBackupService(projectName: string): string[] {
     'Type=oneshot',
     'WorkingDirectory=%f',
     `ExecStart=/bin/bash %f/${FILES.dataScript} backup`,
-    `SyslogIdentifier=${projectName}-backup`,
+    `SyslogIdentifier=${backupSyslogIdentifier(projectName)}`,
     // A backup competes with NetBox for the disk; it can wait.
     'Nice=10',
     'IOSchedulingClass=idle',

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { rootCertificates } from 'tls';
 import { DOCTOR_FACTS_FORMAT } from './doctor-facts';
 import type { DoctorFacts } from './doctor-facts';
-import { BACKUP_STATUS_FILE, FILES } from '../model/stack-names';
+import { backupSyslogIdentifier } from '../backup/backup-units';
+import { BACKUP_STATUS_FILE, FILES, TASKS } from '../model/stack-names';
 import { IdpProvider } from '../pomerium/idp-provider';
 import { parseDotEnv } from '../secrets/secrets-dotenv';
 
@@ -446,11 +447,6 @@ export const checkStack: DoctorCheck = async (ctx) => {
 };
 
 /**
- * The checks in the order they print. Hook for later features: a check that belongs to one
- * (a backup feature's "last backup" age, say) is one more DoctorCheck appended here, reading
- * the facts it needs from a field its feature adds to DoctorFacts.
- */
-/**
  * The last backup, from the status file `npx projen backup` writes (also when it fails): a failed
  * one fails the doctor; none yet is said, not failed (a new deployment has nothing to back up).
  */
@@ -469,10 +465,15 @@ export const checkLastBackup: DoctorCheck = async (ctx) => {
     status: CheckStatus.FAIL,
     what,
     detail: `failed at ${status.finished ?? '?'} (exit ${status.exit ?? '?'}): ${status.message || 'no message'}`,
-    fix: 'Read the backup log (journalctl -u the backup unit, or the output of npx projen backup), fix the cause, run npx projen backup again.',
+    fix: `Read the backup log (journalctl -t ${backupSyslogIdentifier(ctx.facts.projectName)} for the scheduled runs, or the output of `
+      + `npx projen ${TASKS.backup}), fix the cause, run npx projen ${TASKS.backup} again.`,
   }];
 };
 
+/**
+ * The checks in the order they print. A feature's check is one more DoctorCheck here, reading the
+ * facts it needs from a field the feature adds to DoctorFacts.
+ */
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   checkDockerEngine, checkCompose, checkTraefik, checkDns, checkIdp, checkSecrets, checkStack, checkLastBackup,
 ];

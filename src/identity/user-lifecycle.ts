@@ -1,5 +1,4 @@
 import { DeclarationProblems } from '../model/problems';
-import { BREAK_GLASS } from '../model/stack-names';
 import { checkPort } from '../model/validators';
 import type { NetboxPomeriumProjectOptions } from '../netbox-pomerium-options';
 import { IDP_PRESETS, IdpPreset, IdpProvider } from '../pomerium/idp-provider';
@@ -27,14 +26,9 @@ export function resolveUserLifecycle(p: DeclarationProblems, options: NetboxPome
   checkPort(p, 'breakGlass.port', port);
   const minutes = options.breakGlass?.minutes ?? BREAK_GLASS_DEFAULTS.minutes;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > BREAK_GLASS_DEFAULTS.maxMinutes) {
-    p.add('breakGlass.minutes', 'is not a whole number of minutes from 1 to 480', minutes,
+    p.add('breakGlass.minutes', `is not a whole number of minutes from 1 to ${BREAK_GLASS_DEFAULTS.maxMinutes}`, minutes,
       'Break glass is for an outage, not a second way in: choose e.g. 30 and pass --minutes for a longer one.');
   }
-  (options.apps ?? []).forEach((app, i) => {
-    if (app.name === BREAK_GLASS.service) {
-      p.add(`apps[${i}].name`, 'is the name of the service the break-glass task starts', app.name, 'Rename the app.');
-    }
-  });
   warnings.push(...superuserSourceWarnings(provider, options.superusers ?? [], options.superuserGroups ?? []));
   return { breakGlassPort: port, breakGlassMinutes: minutes, breakGlassMaxMinutes: BREAK_GLASS_DEFAULTS.maxMinutes };
 }

@@ -1,7 +1,7 @@
 import { DEFAULTS } from './defaults';
 import type { AppModel, RouteModel, StackModel } from './deployment-model';
 import type { DeclarationProblems } from './problems';
-import { DATA_SERVICES, EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
+import { BREAK_GLASS, DATA_SERVICES, EGRESS_NETWORK, NETBOX_NETWORK, NETBOX_PORT, SERVICES } from './stack-names';
 import { checkDockerName, checkHost, checkUnique } from './validators';
 import { resolveAdoption } from '../adopt/adoption-model';
 import { resolveApiAccess } from '../api/api-access';
@@ -130,7 +130,7 @@ function checkNamesApart(p: DeclarationProblems, hosts: Hosts, apps: readonly Ap
     p.add('authenticateHost', 'is also the host of a route', authenticateHost,
       `Pomerium answers \`/\` on its authenticate host itself, so that page would never reach the app. Give it a host of its own, such as "authenticate.${domain}".`);
   }
-  checkUnique(p, [...Object.values(SERVICES).map((s) => [`(service ${s})`, s] as const),
+  checkUnique(p, [...[...Object.values(SERVICES), BREAK_GLASS.service].map((s) => [`(service ${s})`, s] as const),
     ...apps.map((a, i) => [`apps[${i}].name`, a.name] as const)], 'name', 'Rename the app; the generated services already use this name.');
   // The proxy network must not be one of the internal networks, or NetBox would sit on it.
   checkUnique(p, [[`(internal network ${NETBOX_NETWORK})`, NETBOX_NETWORK],

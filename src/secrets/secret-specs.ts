@@ -25,6 +25,14 @@ export interface SecretSpec {
   readonly rotationNeedsServiceStep?: boolean;
 }
 
+/**
+ * The generated secrets the data depends on: NETBOX_SECRET_KEY (sessions, password resets) and,
+ * on releases with v2 tokens, the API token pepper. A restore needs the same values.
+ */
+export function dataSecretNames(secrets: readonly SecretSpec[]): string[] {
+  return [SECRET_NAMES.secretKey, SECRET_NAMES.pepper].filter((n) => secrets.some((s) => s.envName === n));
+}
+
 export const SECRET_NAMES = {
   cookie: 'POMERIUM_COOKIE_SECRET',
   shared: 'POMERIUM_SHARED_SECRET',
