@@ -7,6 +7,7 @@ import { interpolate, normalizeProjectName, parseEnvFile, parseMount, readOldDep
 import { adoptionDifferences, readAdoptionBlock, writeAdoption } from '../src/adopt/projenrc-edit';
 import { DeclarationProblems } from '../src/model/problems';
 import { findNetboxRelease } from '../src/netbox/netbox-releases';
+import { isPlaceholderSecret } from '../src/secrets/placeholders';
 
 const read = (files: Record<string, string>, dirName: string, extra: Partial<ReadOldOptions> = {}) => readOldDeployment({
   composeText: files['docker-compose.yml'], dirName, read: (rel) => files[rel.replace(/^\.\//, '')], ...extra,
@@ -96,6 +97,14 @@ describe('reading the seed\'s compose file', () => {
     expect(r.derived.found.join('\n')).toContain('a placeholder (<azure-secret-id-here>)');
     // The seed's key is 46 characters, below NetBox's minimum: the user is told to check it.
     expect(r.derived.todo.join('\n')).toContain('The old SECRET_KEY has 46 characters');
+  });
+
+  test.each(['replace-me', 'TODO', 'placeholder'])('a client secret the doctor would call a placeholder (%s) is not taken over either', (value) => {
+    const withValue = { ...old, pomerium: { ...old.pomerium!, environment: { ...old.pomerium!.environment, IDP_CLIENT_SECRET: value } } };
+    const r = deriveAdoption(withValue, { composeFile: 'old/docker-compose.yml' });
+    if (!('derived' in r)) throw new Error(r.refusal);
+    expect(r.derived.secrets.IDP_CLIENT_SECRET).toBeUndefined();
+    expect(isPlaceholderSecret(value)).toBe(true);
   });
 
   test('the project name: --project-name, then COMPOSE_PROJECT_NAME in the old .env, then name:, then the folder', () => {

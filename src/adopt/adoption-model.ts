@@ -1,6 +1,8 @@
 import type { AdoptionOptions } from './adoption-options';
 import type { DeclarationProblems } from '../model/problems';
-import { NETBOX_RELEASES, NetboxRelease, postgresMajor } from '../netbox/netbox-releases';
+import { TASKS } from '../model/stack-names';
+import { compareVersions } from '../model/versions';
+import { lastMinorRelease, NETBOX_LAST_MINOR, NETBOX_RELEASES, NetboxRelease, postgresMajor } from '../netbox/netbox-releases';
 
 /** The volume roles of the stack (keys of VOLUMES in stack-names). */
 export type VolumeRole = 'postgres' | 'media' | 'reports' | 'scripts' | 'redis' | 'redisCache';
@@ -59,7 +61,10 @@ export function netboxVersionOfImage(image: string): [number, number] | undefine
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
-const compare = (a: readonly number[], b: readonly number[]) => (a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1]);
+/** Orders NetBox versions by major and minor (an adopted image names no patch). */
+const compare = (a: readonly number[], b: readonly number[]) => compareVersions(a.slice(0, 2), b.slice(0, 2));
+/** The minor every NetBox 3.x database passes before 4.x, and the supported release with it. */
+const STEP_TO_4 = [3, NETBOX_LAST_MINOR[3]] as const;
 
 /**
  * The oldest Postgres major NetBox X.Y accepts. 4.3–4.6: 14, 4.7: 15 (operations-facts §4,
@@ -94,8 +99,8 @@ export function nearestRelease(netbox: readonly [number, number], pgMajor: numbe
     const newest = NETBOX_RELEASES[NETBOX_RELEASES.length - 1];
     return { refusal: `NetBox ${version} is newer than every supported release (newest: ${newest.tag}): it cannot be downgraded; use a newer projen-netbox-pomerium` };
   }
-  if (compare(netbox, [3, 7]) < 0 && release.netbox[0] >= 4) {
-    return { refusal: `NetBox ${version} must pass 3.7 before 4.x: upgrade the old stack to NetBox 3.7 first, then adopt it` };
+  if (compare(netbox, STEP_TO_4) < 0 && release.netbox[0] >= 4) {
+    return { refusal: `NetBox ${version} must pass ${STEP_TO_4.join('.')} before 4.x: upgrade the old stack to NetBox ${STEP_TO_4.join('.')} first, then adopt it` };
   }
   const minimum = postgresMinimum(release.netbox);
   if (pgMajor < minimum) {
@@ -172,9 +177,9 @@ export function resolveAdoption(p: DeclarationProblems, adoption: AdoptionOption
     if (compare(release.netbox, netbox) < 0) {
       p.add('netboxVersion', `would downgrade the adopted NetBox ${netbox.join('.')} to ${release.netbox.slice(0, 2).join('.')}`, release.tag,
         'NetBox only migrates forward: choose a release not older than adoption.netboxImage.');
-    } else if (compare(netbox, [3, 7]) < 0 && release.netbox[0] >= 4) {
-      p.add('netboxVersion', `skips NetBox 3.7 on the way from the adopted NetBox ${netbox.join('.')} to 4.x`, release.tag,
-        'Run netboxVersion "v3.7-2.8.0" first (npx projen up, let NetBox migrate), then set the 4.x release.');
+    } else if (compare(netbox, STEP_TO_4) < 0 && release.netbox[0] >= 4) {
+      p.add('netboxVersion', `skips NetBox ${STEP_TO_4.join('.')} on the way from the adopted NetBox ${netbox.join('.')} to 4.x`, release.tag,
+        `Run netboxVersion "${lastMinorRelease(3)!.tag}" first (npx projen ${TASKS.up}, let NetBox migrate), then set the 4.x release.`);
     }
     if (pgMajor !== undefined && pgMajor < postgresMinimum(release.netbox)) {
       p.add(at('postgresImage'), `is older than NetBox ${release.netbox.slice(0, 2).join('.')} accepts (Postgres ${postgresMinimum(release.netbox)} or newer)`,

@@ -4,6 +4,7 @@ import type { OldDeployment, OldNetboxBuild } from './old-compose';
 import type { AdoptedPlugin } from './old-image';
 import { metaKey } from '../model/identity-headers';
 import type { NetboxRelease } from '../netbox/netbox-releases';
+import { isPlaceholderSecret } from '../secrets/placeholders';
 import { SECRET_NAMES } from '../secrets/secret-specs';
 
 /** What adopt takes over, before anything is written. */
@@ -22,11 +23,6 @@ export interface Derived {
 }
 
 export type DeriveResult = { readonly derived: Derived } | { readonly refusal: string };
-
-/** A value that is a template's placeholder, not a secret (`<azure-secret-id-here>`, `changeme`). */
-function isPlaceholder(value: string): boolean {
-  return /^<.*>$/.test(value) || /^(changeme|change-me|secret|xxx+)$/i.test(value);
-}
 
 /**
  * The claim NetBox's REMOTE_AUTH_HEADER carries: Pomerium's JWT_CLAIMS_HEADERS maps claims to
@@ -155,7 +151,7 @@ function takeSecrets(old: OldDeployment, release: NetboxRelease, found: string[]
   }
   const pomeriumEnv = old.pomerium?.environment ?? {};
   const clientSecret = pomeriumEnv.IDP_CLIENT_SECRET;
-  if (clientSecret !== undefined && clientSecret !== '' && !isPlaceholder(clientSecret)) {
+  if (clientSecret !== undefined && clientSecret !== '' && !isPlaceholderSecret(clientSecret)) {
     take(SECRET_NAMES.idpClientSecret, clientSecret, 'IdP client secret');
   } else if (clientSecret !== undefined) {
     found.push(`IdP client secret: a placeholder (${clientSecret}) in the old file, not taken`);

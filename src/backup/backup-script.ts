@@ -1,6 +1,6 @@
 import type { StackModel } from '../model/deployment-model';
 import { BACKUP_DIR, BACKUP_STATUS_FILE, NETBOX_DB, netboxDataVolumes, NetboxDataVolume, SECRETS_FILE, SERVICES, VERIFY_STATUS_FILE } from '../model/stack-names';
-import { NETBOX_RELEASES, postgresMajor } from '../netbox/netbox-releases';
+import { lastMinorRelease, NETBOX_LAST_MINOR, postgresMajor } from '../netbox/netbox-releases';
 import { normalizePackage } from '../plugins/plugin-catalog';
 import { clusterImage } from '../plugins/plugin-image';
 import { dataSecretNames } from '../secrets/secret-specs';
@@ -14,11 +14,6 @@ export const SET_FILES = {
   secrets: 'secrets.env.age',
 } as const;
 
-/**
- * Before a major NetBox step the database must be at the previous major's last minor release
- * (NetBox docs/installation/upgrading.md: 2.x goes through 2.11, 3.x through 3.7).
- */
-export const NETBOX_LAST_MINOR: Readonly<Record<number, number>> = { 2: 11, 3: 7 };
 
 /** A service the script stops during a restore, and its replicas under Swarm. */
 export interface DataWriter {
@@ -65,7 +60,7 @@ export function dataScriptFacts(model: StackModel, compose: { readonly services?
     .map((service) => ({ service, replicas: model.swarmSettings.replicas[service] ?? 1 }));
   const lastMinor: Record<number, readonly [number, string | undefined]> = {};
   for (const [major, minor] of Object.entries(NETBOX_LAST_MINOR)) {
-    const step = NETBOX_RELEASES.find((r) => r.netbox[0] === Number(major) && r.netbox[1] === minor);
+    const step = lastMinorRelease(Number(major));
     lastMinor[Number(major)] = [minor, step?.tag];
   }
   return {

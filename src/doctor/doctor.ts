@@ -10,6 +10,7 @@ import type { DoctorFacts } from './doctor-facts';
 import { backupSyslogIdentifier } from '../backup/backup-units';
 import { BACKUP_STATUS_FILE, FILES, TASKS } from '../model/stack-names';
 import { IdpProvider } from '../pomerium/idp-provider';
+import { isPlaceholderSecret } from '../secrets/placeholders';
 import { parseDotEnv } from '../secrets/secrets-dotenv';
 
 /**
@@ -351,10 +352,6 @@ export const checkIdp: DoctorCheck = async (ctx) => {
   return lines;
 };
 
-/** Values a person leaves in place of a secret: the templates of the generated `.env` and runbook. */
-export function isPlaceholderSecret(value: string): boolean {
-  return /^<.*>$/.test(value.trim()) || /^(changeme|change-me|replace-?me|placeholder|todo|xxx+)$/i.test(value.trim());
-}
 
 export const checkSecrets: DoctorCheck = async (ctx) => {
   const file = ctx.facts.secretsFile;

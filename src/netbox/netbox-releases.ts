@@ -1,3 +1,5 @@
+import { compareVersions } from '../model/versions';
+
 /**
  * The netbox-docker releases this product can deploy, and what each one changes.
  *
@@ -232,8 +234,18 @@ export function findNetboxRelease(tag: string): NetboxRelease | undefined {
 
 /** Whether the release's NetBox is at least major.minor.patch (compared on the lower bound). */
 export function netboxAtLeast(release: NetboxRelease, major: number, minor: number, patch = 0): boolean {
-  const [a, b, c] = release.netbox;
-  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+  return compareVersions(release.netbox, [major, minor, patch]) >= 0;
+}
+
+/**
+ * Before a major NetBox step the database must be at the previous major's last minor release
+ * (NetBox docs/installation/upgrading.md: 2.x goes through 2.11, 3.x through 3.7).
+ */
+export const NETBOX_LAST_MINOR: Readonly<Record<number, number>> = { 2: 11, 3: 7 };
+
+/** The supported release with NetBox <major>.<last minor>, the step a database of that major goes through. */
+export function lastMinorRelease(major: number): NetboxRelease | undefined {
+  return NETBOX_RELEASES.find((r) => r.netbox[0] === major && r.netbox[1] === NETBOX_LAST_MINOR[major]);
 }
 
 /** The NetBox version as text, e.g. `3.0.3+` (a lower bound). */
