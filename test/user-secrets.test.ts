@@ -35,6 +35,22 @@ describe('which variable names say they hold a secret', () => {
   });
 });
 
+describe('netboxEnvironment: one problem per entry, and a fix that can be followed', () => {
+  test('a generated secret\'s name is reported as set in the compose file, never pointed to userSecrets (which refuses it), never with its value', () => {
+    const message = refusal({ netboxEnvironment: { DB_PASSWORD: 'pw-123' } });
+    expect(message).toMatch(/the declaration has 1 problem;/);
+    expect(message).toContain('netboxEnvironment.DB_PASSWORD: is set in the compose file (a secret or an override), which wins over env/netbox.env (got "<hidden>").');
+    expect(message).not.toContain('userSecrets');
+    expect(message).not.toContain('pw-123');
+  });
+
+  test('a setting with an option of its own gets that option\'s message only', () => {
+    const message = refusal({ timeZone: 'Europe/Berlin', netboxEnvironment: { TIME_ZONE: 'UTC' } });
+    expect(message).toMatch(/the declaration has 1 problem;/);
+    expect(message).toContain('netboxEnvironment.TIME_ZONE: is set by the timeZone option (got "UTC"). Remove it and declare timeZone instead.');
+  });
+});
+
 describe('userSecrets', () => {
   test('a placeholder with its description in .env; the variable reaches only the named services', () => {
     const s = synth({ userSecrets: [DIODE, { name: 'GF_DATABASE_PASSWORD', services: ['grafana'] }], apps: [GRAFANA] });

@@ -100,7 +100,8 @@ const CASES: Case[] = [
   ['env value Compose would trim', { netboxEnvironment: { BANNER_TOP: 'a ' } }, 'netboxEnvironment.BANNER_TOP', 'a ', 'on one line'],
   ['env variable the generator sets', { netboxEnvironment: { ALLOWED_HOSTS: '*' } }, 'netboxEnvironment.ALLOWED_HOSTS', '*',
     'composeOverrides ("services.netbox.environment.ALLOWED_HOSTS")'],
-  ['a secret declared in the open', { netboxEnvironment: { DB_PASSWORD: 'hunter2' } }, 'netboxEnvironment.DB_PASSWORD', 'hunter2',
+  // The value of a secret-named variable is never shown.
+  ['a secret declared in the open', { netboxEnvironment: { DB_PASSWORD: 'hunter2' } }, 'netboxEnvironment.DB_PASSWORD', '<hidden>',
     'secrets live in .env'],
   ['identity setting behind the declaration\'s back', { netboxEnvironment: { REMOTE_AUTH_HEADER: 'HTTP_REMOTE_USER' } },
     'netboxEnvironment.REMOTE_AUTH_HEADER', 'HTTP_REMOTE_USER', 'derive from the declaration'],

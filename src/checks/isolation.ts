@@ -1,10 +1,11 @@
 import { keyValueMap, networksOf } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
+import { optionOfSetting } from '../egress/egress-resolve';
 import type { StackModel } from '../model/deployment-model';
 import { DeclarationProblems } from '../model/problems';
 import { DATA_SERVICES, FILES, NETBOX_CODE_SERVICES, NETBOX_NETWORK, SERVICES } from '../model/stack-names';
 import { netboxSettings } from '../netbox/netbox-settings';
-import { userSecretVariables } from '../secrets/user-secrets';
+import { namesSecret, userSecretVariables } from '../secrets/user-secrets';
 
 /** Why NetBox must be reachable only through Pomerium; part of every isolation message. */
 export const HEADER_SPOOFING_RISK = 'NetBox logs in whoever the identity header names, so anyone who reaches it without '
@@ -169,19 +170,22 @@ function checkNetboxEnvironment(p: DeclarationProblems, model: StackModel, compo
   if (Object.keys(extra).length === 0) return;
   const generated = new Set(Object.keys(netboxSettings({ ...model, netbox: { ...model.netbox, extraEnvironment: {} } }).env));
   const inCompose = new Set(Object.keys(keyValueMap(compose.services?.[SERVICES.netbox]?.environment)));
-  for (const name of Object.keys(extra)) {
+  // A setting with an option of its own is reported by the egress resolver (one problem per entry).
+  for (const name of Object.keys(extra).filter((n) => optionOfSetting(n) === undefined)) {
     const path = `netboxEnvironment.${name}`;
+    // A secret's value never appears in a message.
+    const shown = namesSecret(name) ? '<hidden>' : extra[name];
     if (IDENTITY_SETTING.test(name)) {
       if (!model.allowBypass) {
-        p.add(path, `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, extra[name],
+        p.add(path, `changes which identity header NetBox trusts. ${HEADER_SPOOFING_RISK}`, shown,
           IDENTITY_FIX);
       }
     } else if (generated.has(name)) {
-      p.add(path, 'is generated from the declaration; a second value would conflict with it', extra[name],
+      p.add(path, 'is generated from the declaration; a second value would conflict with it', shown,
         'Remove it, or replace the generated value on purpose with composeOverrides '
         + `("services.${SERVICES.netbox}.environment.${name}").`);
     } else if (inCompose.has(name)) {
-      p.add(path, 'is set in the compose file (a secret or an override), which wins over env/netbox.env', extra[name],
+      p.add(path, 'is set in the compose file (a secret or an override), which wins over env/netbox.env', shown,
         'Remove it; secrets live in .env and are never declared.');
     }
   }

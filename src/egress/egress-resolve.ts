@@ -32,6 +32,11 @@ const OPTION_OF_SETTING: Readonly<Record<string, string>> = {
   EMAIL_FROM: 'email.fromAddress',
 };
 
+/** The option that sets a NetBox setting, if one does (the isolation checks leave such a name to this module). */
+export function optionOfSetting(name: string): string | undefined {
+  return OPTION_OF_SETTING[name];
+}
+
 export interface EgressResolution {
   readonly egress: EgressModel;
   /** Secrets the declaration implies (EMAIL_PASSWORD, the proxy URL with credentials). */

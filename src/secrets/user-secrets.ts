@@ -26,9 +26,13 @@ export function namesSecret(name: string): boolean {
   return words.some((w) => SECRET_WORDS.has(w.replace(/\d+$/, '')));
 }
 
-/** Refuses a committed variable whose name says it holds a secret; the value is never shown. */
+/**
+ * Refuses a committed variable whose name says it holds a secret; the value is never shown. A
+ * variable the stack generates itself (DB_PASSWORD, SECRET_KEY, ...) is left to the check that says
+ * so: pointing to userSecrets would send the user to a name that is refused there too.
+ */
 export function checkNotSecret(p: DeclarationProblems, path: string, name: string, services: string): boolean {
-  if (!namesSecret(name)) return true;
+  if (!namesSecret(name) || isGeneratedVariable(name)) return true;
   p.add(path, 'names a secret value, which would be committed with the generated env file', name,
     `Declare it in userSecrets ({ name: "${name}", services: [${services}] }) and put the value into the git-ignored .env; `
     + 'a variable that holds a path to the secret ends in _FILE.');
@@ -38,6 +42,11 @@ export function checkNotSecret(p: DeclarationProblems, path: string, name: strin
 /** Variables the generated services set themselves; a user secret must not replace them. */
 const GENERATED_VARIABLES = ['DB_PASSWORD', 'REDIS_PASSWORD', 'REDIS_CACHE_PASSWORD', 'SECRET_KEY', 'API_TOKEN_PEPPER_1',
   'COOKIE_SECRET', 'SHARED_SECRET', 'POSTGRES_PASSWORD', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+
+/** Whether the stack sets this variable itself (a generated secret or proxy setting). */
+export function isGeneratedVariable(name: string): boolean {
+  return GENERATED_VARIABLES.includes(name) || (Object.values(SECRET_NAMES) as string[]).includes(name);
+}
 
 const NAME_RE = /^[A-Z][A-Z0-9_]*$/;
 // One line of `.env` and of a Compose error hint: no line breaks, no `}` or `$` (interpolation).
