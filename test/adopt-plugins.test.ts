@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ADOPTED_PLUGINS, netboxDockerFiles, netboxDockerPluginFiles, PLUGIN_RELEASE, writeOldDeployment } from './adopt-fixtures';
+import { treeHash } from './util';
 import { adopt } from '../src/adopt/adopt-command';
 import { deriveAdoption } from '../src/adopt/derive-adoption';
 import { readOldDeployment } from '../src/adopt/old-compose';
@@ -227,10 +228,13 @@ describe('npx projen adopt with a built image (in process)', () => {
       /already declares other plugins \(netbox-bgp==0\.18\.0\) than the old image installs \(netbox-inventory==2\.5\.1, netbox-topology-views==4\.5\.1\)/],
   ])('refused, nothing written: %s', (_name, rc, files, message) => {
     const dir = deploymentDir(rc);
+    const before = treeHash(dir);
     const r = run(dir, files);
     expect(r.exitCode).toBe(1);
     expect(r.message).toMatch(/^adopt: refused, nothing was changed: /);
     expect(r.message).toMatch(message);
+    // Nothing at all: not .projenrc.ts, not .env, no backup of .env.
+    expect(treeHash(dir)).toBe(before);
     expect(rcOf(dir)).toBe(rc);
   });
 

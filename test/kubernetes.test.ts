@@ -106,6 +106,22 @@ describe.each(Object.entries(DECLARATIONS))('kubernetes manifests (%s)', (_name,
     expect(config.routes.map((r: any) => r.policy)).toEqual(k.out.pomerium.routes.map((r: any) => r.policy));
   });
 
+  test('values only the golden snapshot held: Pomerium\'s health listener matches its probed port; no pod gets an API token; Postgres data in its subPath', () => {
+    const config = parse(k.find('ConfigMap', 'pomerium-config').data['config.yaml']);
+    const pomerium = k.find('Deployment', 'pomerium').spec.template.spec.containers[0];
+    const healthPort = pomerium.ports.find((port: any) => port.name === 'health').containerPort;
+    expect(config.health_check_addr).toBe(`0.0.0.0:${healthPort}`);
+    expect([pomerium.startupProbe.httpGet.port, pomerium.readinessProbe.httpGet.port]).toEqual(['health', 'health']);
+    const podSpecs = k.objects.filter((o) => o.spec?.template?.spec).map((o) => [`${o.kind}/${o.metadata.name}`, o.spec.template.spec.automountServiceAccountToken]);
+    expect(podSpecs.length).toBeGreaterThan(5);
+    expect(podSpecs.filter(([, automount]) => automount !== false)).toEqual([]);
+    const postgres = k.find('StatefulSet', 'postgres').spec.template.spec.containers[0];
+    expect(postgres.volumeMounts).toEqual([{ name: expect.any(String), mountPath: expect.stringMatching(/^\/var\/lib\/postgresql/), subPath: 'pgdata' }]);
+    const egress = k.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-pomerium-egress');
+    // Pomerium reaches the IdP over HTTPS, to any address.
+    expect(egress.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
+
   test('the Middleware empties every identity header NetBox trusts, and every route uses it', () => {
     const env = k.find('ConfigMap', 'netbox-env').data;
     const metaKeys = Object.entries(env).filter(([name]) => /^REMOTE_AUTH_(HEADER|GROUP_HEADER|USER_EMAIL|USER_FIRST_NAME|USER_LAST_NAME)$/.test(name))
