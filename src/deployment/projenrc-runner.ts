@@ -1,5 +1,6 @@
 import { FutureComponent, typescript } from 'projen';
 import { DEFAULT_PROJENRC_TSCONFIG, TSCONFIG_ENV } from './typecheck-stamp';
+import { LIBRARY_PACKAGE } from '../model/stack-names';
 
 /** How projen puts a Node project's tools on every task's PATH with npm: a second npx, ~0.7 s per task. */
 export const NPX_TASK_PATH = '$(npx -c "node --print process.env.PATH")';
@@ -19,7 +20,7 @@ export const INHERITED_PATH = '$(echo "$PATH")';
 export const TRANSPILER = { name: 'sucrase', version: '^3.35.0', hook: 'sucrase/register/ts' } as const;
 
 /** The preload that type-checks `.projenrc.ts` (skipping tsc when nothing changed) before it runs. */
-export const TYPECHECK_PRELOAD = 'projen-netbox-pomerium/lib/deployment/typecheck';
+export const TYPECHECK_PRELOAD = `${LIBRARY_PACKAGE}/lib/deployment/typecheck`;
 
 /**
  * Runs a deployment's `.projenrc.ts` in one `node` process: a preload type-checks it with

@@ -1,6 +1,6 @@
 import { JsonFile, Project } from 'projen';
 import type { DoctorFacts } from './doctor-facts';
-import { FILES, TASKS } from '../model/stack-names';
+import { FILES, libraryMain, TASKS } from '../model/stack-names';
 
 /**
  * `.projen/doctor.json` (the facts, rendered lazily so `addApp` reaches it) and
@@ -10,6 +10,6 @@ export function addDoctor(project: Project, facts: () => DoctorFacts): void {
   new JsonFile(project, FILES.doctorFacts, { obj: () => facts(), readonly: true, marker: true });
   project.addTask(TASKS.doctor, {
     description: 'Check the host against the declaration before (and after) the first start: Docker, Compose, Traefik, DNS, the IdP, .env, the running stack',
-    exec: 'node -e "require(\'projen-netbox-pomerium/lib/doctor/doctor\').main()"',
+    exec: libraryMain('doctor/doctor'),
   });
 }

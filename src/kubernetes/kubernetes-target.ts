@@ -5,13 +5,13 @@ import { renderKustomization, renderManifests } from './render-kustomization';
 import { POSTGRES_CLAIM } from './render-workloads';
 import type { StackModel } from '../model/deployment-model';
 import { postgresLayoutOf } from '../model/postgres-guard';
-import { NETBOX_DB, SERVICES } from '../model/stack-names';
+import { libraryMain, NETBOX_DB, SERVICES } from '../model/stack-names';
 import type { DeploymentTarget, PlannedTask } from '../targets/deployment-target';
 
 /** The tasks of the Kubernetes target: kubectl with the kustomize directory. */
 export function kubernetesTasks(): PlannedTask[] {
   // The IdP client secret is the one value npx projen cannot create (k8s-preflight.ts checks it).
-  const requireClientSecret = 'node -e "require(\'projen-netbox-pomerium/lib/kubernetes/k8s-preflight\').main()"';
+  const requireClientSecret = libraryMain('kubernetes/k8s-preflight');
   return [
     {
       name: 'k8s-apply',

@@ -123,6 +123,14 @@ export const NETBOX_CONFIG_DIR = '/etc/netbox/config';
 /** Where netbox-docker reads plugins.py; the image with plugins has it there too. */
 export const PLUGINS_CONFIG_MOUNT = `${NETBOX_CONFIG_DIR}/plugins.py`;
 
+/** This library's package name: a deployment's tasks run its commands from node_modules. */
+export const LIBRARY_PACKAGE = 'projen-netbox-pomerium';
+
+/** The shell command that runs `main()` of one of the library's compiled modules (`lib/<module>.js`). */
+export function libraryMain(module: string): string {
+  return `node -e "require('${LIBRARY_PACKAGE}/lib/${module}').main()"`;
+}
+
 /** NetBox's venv Python and its Django management script inside the netbox-docker image. */
 export const NETBOX_PYTHON = '/opt/netbox/venv/bin/python';
 export const NETBOX_MANAGE = '/opt/netbox/netbox/manage.py';

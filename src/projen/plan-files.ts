@@ -13,18 +13,22 @@ import type { PlannedFile } from '../targets/deployment-target';
  */
 export class PlanFiles {
   private readonly registered = new Set<string>();
+  private readonly registeredTasks = new Set<string>();
 
   constructor(private readonly project: Project, private readonly plan: () => DeploymentPlan) {}
 
   public registerNew(): void {
-    for (const { output } of this.plan().targets) {
+    for (const { id: target, output } of this.plan().targets) {
       for (const file of output.files) {
         if (this.registered.has(file.path)) continue;
         this.registered.add(file.path);
         this.registerFile(file);
       }
       for (const task of output.tasks) {
-        if (this.project.tasks.tryFind(task.name)) continue;
+        if (this.registeredTasks.has(task.name)) continue;
+        // A name projen (or another module) already uses would silently keep the other task.
+        if (this.project.tasks.tryFind(task.name)) throw new Error(`netbox-pomerium: the task "${task.name}" of the ${target} target is already defined (a bug)`);
+        this.registeredTasks.add(task.name);
         this.project.addTask(task.name, { description: task.description, exec: task.exec, receiveArgs: task.receiveArgs });
       }
     }

@@ -4,7 +4,7 @@ import { Component, Project } from 'projen';
 import { SecretSpec } from './secret-specs';
 import { ensureSecrets, SecretsFileFormat } from './secrets-dotenv';
 import type { UserSecretModel } from '../model/deployment-model';
-import { TASKS } from '../model/stack-names';
+import { libraryMain, TASKS } from '../model/stack-names';
 
 /** Keeps the git-ignored secrets file complete at every synthesis (never rewriting a value). */
 export class SecretsDotEnvFile extends Component {
@@ -20,7 +20,7 @@ export class SecretsDotEnvFile extends Component {
     project.gitignore.exclude(`/${fileName}`);
     project.addTask(TASKS.rotateSecret, {
       description: 'Replace one secret in .env on purpose: npx projen rotate-secret -- <id> [--apply]; without an id it lists them',
-      exec: `node -e "require('projen-netbox-pomerium/lib/secrets/rotate-secret').main()" ${composeCommand} --`,
+      exec: `${libraryMain('secrets/rotate-secret')} ${composeCommand} --`,
       receiveArgs: true,
     });
   }

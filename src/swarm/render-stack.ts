@@ -1,7 +1,7 @@
 import { keyValueMap } from '../compose/compose-shape';
 import type { ComposeObject } from '../compose/render-compose';
 import type { StackModel } from '../model/deployment-model';
-import { DeclarationProblems } from '../model/problems';
+import type { DeclarationProblems } from '../model/problems';
 import { DATA_SERVICES, SERVICES } from '../model/stack-names';
 import { clusterImage, pluginImage } from '../plugins/plugin-image';
 import { sortKeys } from '../traefik/traefik-labels';
