@@ -83,7 +83,7 @@ export function ensureSecrets(filePath: string, specs: readonly SecretSpec[], us
   const names = new Set(entries.map((e) => e.name));
   const missing = specs.filter((s) => !names.has(s.envName));
   // A user secret gets its placeholder once; from then on its line is the user's.
-  const placeholders = userSecretPlaceholders(userSecrets, names);
+  const placeholders = userSecretPlaceholders(userSecrets, names, format.line);
 
   let content = existing;
   if (content === undefined) {

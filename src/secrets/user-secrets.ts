@@ -94,10 +94,14 @@ export function userSecretVariables(secrets: readonly UserSecretModel[], service
   return secrets.filter((s) => s.services.includes(service)).flatMap((s) => s.variables.map((v) => [v, s.name] as [string, string]));
 }
 
-/** The placeholder lines of user secrets missing from `.env`: the description as a comment, then an empty value. */
-export function userSecretPlaceholders(secrets: readonly UserSecretModel[], present: ReadonlySet<string>): string[] {
+/**
+ * The placeholder lines of user secrets missing from the secrets file: the description as a
+ * comment, then an empty value written by the file's own `line` format.
+ */
+export function userSecretPlaceholders(secrets: readonly UserSecretModel[], present: ReadonlySet<string>,
+  line: (name: string, value: string) => string): string[] {
   return secrets.filter((s) => !present.has(s.name)).flatMap((s) => [
     `# ${s.description || s.name}: a secret you supply for ${s.services.join(', ')}; docker compose refuses to start while it is empty.`,
-    `${s.name}=''`,
+    line(s.name, ''),
   ]);
 }
